@@ -1,0 +1,109 @@
+/**
+ * ONNX Runtime for Node behind the `LoadedModel` interface. This folder is the only importer of
+ * onnxruntime-node.
+ */
+import * as ort from 'onnxruntime-node'
+import { badRequest } from '../../errors.js'
+import type { Datatype, HostTensor, LoadedModel, ModelLoader, TensorMetadata } from '../types.js'
+
+const toDatatype: Record<string, Datatype> = {
+  bool: 'BOOL',
+  uint8: 'UINT8',
+  uint16: 'UINT16',
+  uint32: 'UINT32',
+  uint64: 'UINT64',
+  int8: 'INT8',
+  int16: 'INT16',
+  int32: 'INT32',
+  int64: 'INT64',
+  float16: 'FP16',
+  float32: 'FP32',
+  float64: 'FP64',
+  string: 'BYTES',
+  bfloat16: 'BF16',
+}
+
+const toOrtType = Object.fromEntries(Object.entries(toDatatype).map(([ort, oip]) => [oip, ort])) as Record<
+  Datatype,
+  ort.Tensor.Type
+>
+
+export interface OnnxOptions {
+  /** Intra-op threads. One thread avoids ORT's spinning workers fighting for 2 shared cores. */
+  intraOpThreads?: number
+  interOpThreads?: number
+}
+
+function describeValue(meta: ort.InferenceSession.ValueMetadata): TensorMetadata {
+  if (!meta.isTensor) {
+    throw new Error(`'${meta.name}' is not a tensor; only tensor inputs and outputs can be served.`)
+  }
+  const datatype = toDatatype[meta.type]
+  if (!datatype) throw new Error(`'${meta.name}' has element type ${meta.type}, which cannot be served.`)
+  // Symbolic and unknown dimensions arrive as strings; the protocol writes them as -1.
+  return {
+    name: meta.name,
+    datatype,
+    shape: meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1)),
+  }
+}
+
+function toHost(tensor: ort.Tensor): HostTensor {
+  const datatype = toDatatype[tensor.type]
+  if (!datatype) throw new Error(`The model produced a ${tensor.type} tensor, which cannot be served.`)
+  return { datatype, shape: [...tensor.dims], data: tensor.data as HostTensor['data'] }
+}
+
+/** Loads an ONNX file into a session and describes its signature. */
+export async function loadOnnxModel(file: string, options: OnnxOptions = {}): Promise<LoadedModel> {
+  const session = await ort.InferenceSession.create(file, {
+    intraOpNumThreads: options.intraOpThreads ?? 1,
+    interOpNumThreads: options.interOpThreads ?? 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  })
+  const inputs = session.inputMetadata.map(describeValue)
+  const outputs = session.outputMetadata.map(describeValue)
+  return {
+    platform: 'onnx_onnxv1',
+    inputs,
+    outputs,
+    async run(feeds, wanted) {
+      const ortFeeds: Record<string, ort.Tensor> = {}
+      for (const [name, t] of Object.entries(feeds)) {
+        ortFeeds[name] = new ort.Tensor(
+          toOrtType[t.datatype] as ort.Tensor.Type,
+          t.data as ort.Tensor.DataType,
+          t.shape,
+        )
+      }
+      let results: ort.InferenceSession.ReturnType
+      try {
+        results = await session.run(ortFeeds, wanted)
+      } catch (error) {
+        // Inputs that pass the declared signature can still be wrong for the graph (mismatched dynamic
+        // dimensions); ONNX Runtime reports those as INVALID_ARGUMENT, and the caller can fix them.
+        const message = (error as Error).message ?? ''
+        if (/INVALID_ARGUMENT/.test(message)) {
+          throw badRequest(
+            'invalid_input',
+            `The model cannot run on these inputs: ${message.replace(/^\[ONNXRuntimeError\][^:]*:[^:]*:\s*/, '')}`,
+          )
+        }
+        throw error
+      }
+      const out: Record<string, HostTensor> = {}
+      for (const name of wanted) {
+        const tensor = results[name]
+        if (tensor) out[name] = toHost(tensor)
+      }
+      return out
+    },
+    dispose: () => session.release(),
+  }
+}
+
+/** A `ModelLoader` for ONNX files with shared options. */
+export function onnxLoader(options: OnnxOptions = {}): ModelLoader {
+  return (file) => loadOnnxModel(file, options)
+}

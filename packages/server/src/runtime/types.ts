@@ -1,0 +1,43 @@
+/**
+ * What the HTTP layer needs from a runtime. Local ONNX implements it; nothing here imports a runtime,
+ * so the app stays free of Node-only code.
+ */
+import type { components } from '@modelport/sdk'
+
+export type Datatype = components['schemas']['Datatype']
+export type TensorMetadata = components['schemas']['TensorMetadata']
+
+/**
+ * A tensor in host memory. BOOL is a `Uint8Array` of 0/1, FP16 a `Uint16Array` of half bit patterns,
+ * BYTES a `string[]`, INT64/UINT64 `BigInt64Array`/`BigUint64Array`.
+ */
+export interface HostTensor {
+  datatype: Datatype
+  shape: number[]
+  data:
+    | Float32Array
+    | Float64Array
+    | Int8Array
+    | Int16Array
+    | Int32Array
+    | BigInt64Array
+    | Uint8Array
+    | Uint16Array
+    | Uint32Array
+    | BigUint64Array
+    | string[]
+}
+
+/** A model loaded into a runtime, ready to run. */
+export interface LoadedModel {
+  /** Protocol platform name, e.g. `onnx_onnxv1`. */
+  readonly platform: string
+  readonly inputs: TensorMetadata[]
+  readonly outputs: TensorMetadata[]
+  /** Runs the model; returns the named outputs. */
+  run(inputs: Record<string, HostTensor>, outputs: string[]): Promise<Record<string, HostTensor>>
+  dispose(): Promise<void>
+}
+
+/** Loads the model file of one version. */
+export type ModelLoader = (file: string, options: { name: string; version: string }) => Promise<LoadedModel>
