@@ -17,6 +17,9 @@ export function toFloat16Bits(value: number): number {
   if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0)
   const e = exponent - 127 + 15
   if (e >= 0x1f) return sign | 0x7c00
+  // `value` was rounded to float32 above; on a float32 tie, break it by where `value` really lies.
+  const above = Math.abs(value) > Math.abs(f32[0] as number)
+  const below = Math.abs(value) < Math.abs(f32[0] as number)
   if (e <= 0) {
     // Subnormal half (or zero): shift the implicit leading bit in, then round to even.
     if (e < -10) return sign
@@ -25,13 +28,13 @@ export function toFloat16Bits(value: number): number {
     const half = 1 << (shift - 1)
     const rest = mantissa & ((1 << shift) - 1)
     let bits = mantissa >>> shift
-    if (rest > half || (rest === half && bits & 1)) bits++
+    if (rest > half || (rest === half && !below && (above || bits & 1))) bits++
     return sign | bits
   }
   let bits = (e << 10) | (mantissa >>> 13)
   const rest = mantissa & 0x1fff
   // A carry out of the mantissa correctly bumps the exponent, up to infinity.
-  if (rest > 0x1000 || (rest === 0x1000 && bits & 1)) bits++
+  if (rest > 0x1000 || (rest === 0x1000 && !below && (above || bits & 1))) bits++
   return sign | bits
 }
 
