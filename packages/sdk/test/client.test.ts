@@ -101,7 +101,10 @@ describe('HTTP core', () => {
   const auth: [string, { given: { apiKey?: string; env?: string }; want: string | undefined }][] = [
     ['apiKey option', { given: { apiKey: 'sk-option' }, want: 'Bearer sk-option' }],
     ['MODELPORT_API_KEY fallback', { given: { env: 'sk-env' }, want: 'Bearer sk-env' }],
-    ['apiKey option wins over the environment', { given: { apiKey: 'sk-option', env: 'sk-env' }, want: 'Bearer sk-option' }],
+    [
+      'apiKey option wins over the environment',
+      { given: { apiKey: 'sk-option', env: 'sk-env' }, want: 'Bearer sk-option' },
+    ],
     ['neither: no Authorization header', { given: {}, want: undefined }],
     ['empty MODELPORT_API_KEY: no Authorization header', { given: { env: '' }, want: undefined }],
   ]
@@ -124,7 +127,12 @@ describe('HTTP core', () => {
     const [first, second] = server.requests
     expect(first?.method).toBe('GET')
     expect(first?.url).toBe('/v2/health/live')
-    expect(first?.headers).toMatchObject({ 'x-client': 'c', 'x-call': 'k', 'x-both': 'call', accept: 'application/json' })
+    expect(first?.headers).toMatchObject({
+      'x-client': 'c',
+      'x-call': 'k',
+      'x-both': 'call',
+      accept: 'application/json',
+    })
     expect(second?.headers).toMatchObject({ 'x-client': 'c', 'x-both': 'client' })
     expect(second?.headers['x-call']).toBeUndefined()
   })
@@ -174,20 +182,23 @@ describe('HTTP core', () => {
     ['per-call timeout', { given: { client: 60_000, call: 200 }, want: 200 }],
     ['client timeout', { given: { client: 200 }, want: 200 }],
   ]
-  it.each(timeouts)('throws TimeoutError after the %s when the server never answers', async (_, { given, want }) => {
-    const server = await serve(() => {}) // never responds; the socket is destroyed on cleanup
-    const mp = createModelport({ baseUrl: server.url, timeout: given.client })
-    const started = performance.now()
-    const error = await rejection(mp.health.live(given.call === undefined ? {} : { timeout: given.call }))
-    const elapsed = performance.now() - started
-    expect(error).toBeInstanceOf(TimeoutError)
-    expect(error.code).toBe('timeout')
-    expect(error.message).toContain(`${want} ms`)
-    // A few ms of slack: Node's timers run on libuv's cached loop clock, which may lag performance.now().
-    expect(elapsed).toBeGreaterThanOrEqual(want - 5)
-    expect(elapsed).toBeLessThan(2000)
-    expect(server.requests).toHaveLength(1)
-  })
+  it.each(timeouts)(
+    'throws TimeoutError after the %s when the server never answers',
+    async (_, { given, want }) => {
+      const server = await serve(() => {}) // never responds; the socket is destroyed on cleanup
+      const mp = createModelport({ baseUrl: server.url, timeout: given.client })
+      const started = performance.now()
+      const error = await rejection(mp.health.live(given.call === undefined ? {} : { timeout: given.call }))
+      const elapsed = performance.now() - started
+      expect(error).toBeInstanceOf(TimeoutError)
+      expect(error.code).toBe('timeout')
+      expect(error.message).toContain(`${want} ms`)
+      // A few ms of slack: Node's timers run on libuv's cached loop clock, which may lag performance.now().
+      expect(elapsed).toBeGreaterThanOrEqual(want - 5)
+      expect(elapsed).toBeLessThan(2000)
+      expect(server.requests).toHaveLength(1)
+    },
+  )
 
   it('throws TimeoutError when the body stalls after the headers', async () => {
     const server = await serve((_req, res) => {
@@ -332,7 +343,10 @@ describe('infer', () => {
     const server = await fakeSimplenet()
     const mp = createModelport({ baseUrl: server.url })
 
-    const first = await mp.infer('simplenet', { inputs: { x: new Float32Array(10).fill(0.25) }, id: 'req-1' })
+    const first = await mp.infer<'y' | 'count'>('simplenet', {
+      inputs: { x: new Float32Array(10).fill(0.25) },
+      id: 'req-1',
+    })
     expect(routes(server)).toEqual(['GET /v2/models/simplenet', 'POST /v2/models/simplenet/infer'])
     expect(server.requests[1]?.headers['content-type']).toBe('application/json')
     expect(bodyOf(server, 1)).toEqual({
@@ -346,9 +360,9 @@ describe('infer', () => {
     expect(first.outputs.y.shape).toEqual([1, 2])
     expect(first.outputs.y.data).toBeInstanceOf(Float32Array)
     expect(Array.from(first.outputs.y.data as Float32Array)).toEqual([0.5, Number.NaN])
-    expect(first.outputs.count?.data).toEqual(BigInt64Array.of(9007199254740993n))
+    expect(first.outputs.count.data).toEqual(BigInt64Array.of(9007199254740993n))
 
-    const second = await mp.infer('simplenet', { inputs: { x: new Float32Array(20) } })
+    const second = await mp.infer<'y'>('simplenet', { inputs: { x: new Float32Array(20) } })
     expect(routes(server)).toEqual([
       'GET /v2/models/simplenet',
       'POST /v2/models/simplenet/infer',
@@ -389,7 +403,9 @@ describe('infer', () => {
   it('throws a TypeError for an empty array with no datatype anywhere', async () => {
     const server = await fakeSimplenet()
     const mp = createModelport({ baseUrl: server.url })
-    const error = await mp.infer('simplenet', { inputs: { z: { data: [], shape: [0] } } }).catch((e: unknown) => e)
+    const error = await mp
+      .infer('simplenet', { inputs: { z: { data: [], shape: [0] } } })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TypeError)
     expect((error as TypeError).message).toContain("'z'")
   })
