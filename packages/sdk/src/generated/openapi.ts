@@ -44,6 +44,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a chat completion
+         * @description OpenAI-compatible chat completions, served by the route named in `model`: its targets are tried
+         *     in order (or by weight), falling back on connection errors, timeouts, 408, 429 and 5xx, never on
+         *     a client error. With `stream: true` the answer is a stream of server-sent events, one
+         *     `chat.completion.chunk` per `data:` line, ending with `data: [DONE]`. A failure after the first
+         *     byte ends the stream with an `event: error` whose data is the error object, never silently.
+         *     Fields this contract does not name are passed through to the provider.
+         */
+        post: operations["createChatCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/embeddings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create embeddings
+         * @description OpenAI-compatible embeddings from a local model (a repository model with task `embeddings`) or a
+         *     route. Every target of a route gives the same vector space, so a fallback never mixes spaces.
+         */
+        post: operations["createEmbeddings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ocr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recognize text in an image
+         * @description PP-OCRv4 text detection, orientation classification and recognition (Chinese and English).
+         *     Send the image as the raw body (`image/png`, `image/jpeg`, `image/webp`), as multipart field
+         *     `image`, or as base64 in JSON. Lines come back in reading order; `box` is four corner points
+         *     (top-left, top-right, bottom-right, bottom-left) in image pixels.
+         */
+        post: operations["recognizeText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audio/vad": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find speech in audio
+         * @description Silero voice activity detection. Send a WAV file (16-bit PCM or 32-bit float, mono or stereo,
+         *     any common sample rate: it is mixed down and resampled to 16 kHz) as the raw body (`audio/wav`)
+         *     or as multipart field `audio`. Times are in seconds.
+         */
+        post: operations["detectVoiceActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2": {
         parameters: {
             query?: never;
@@ -384,6 +475,173 @@ export interface components {
             parameters?: components["schemas"]["Parameters"];
             outputs: components["schemas"]["ResponseOutput"][];
         };
+        /** @description A message in the OpenAI shape; fields not named here are passed through. */
+        ChatMessage: {
+            /** @enum {string} */
+            role: "system" | "developer" | "user" | "assistant" | "tool";
+            /** @description Text, or an array of content parts, or null for an assistant message with tool calls. */
+            content?: string | {
+                [key: string]: unknown;
+            }[] | null;
+            name?: string;
+            tool_calls?: components["schemas"]["ToolCall"][];
+            tool_call_id?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        ToolCall: {
+            id: string;
+            /** @constant */
+            type: "function";
+            function: {
+                name: string;
+                /** @description JSON text. */
+                arguments: string;
+            };
+        };
+        ChatCompletionRequest: {
+            /** @description A route or model name this server knows. */
+            model: string;
+            messages: components["schemas"]["ChatMessage"][];
+            /** @default false */
+            stream: boolean;
+            stream_options?: {
+                include_usage?: boolean;
+            };
+            temperature?: number;
+            top_p?: number;
+            max_tokens?: number;
+            max_completion_tokens?: number;
+            n?: number;
+            stop?: string | string[];
+            seed?: number;
+            tools?: {
+                [key: string]: unknown;
+            }[];
+            tool_choice?: string | {
+                [key: string]: unknown;
+            };
+            response_format?: {
+                [key: string]: unknown;
+            };
+            user?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        Usage: {
+            prompt_tokens: number;
+            completion_tokens?: number;
+            total_tokens: number;
+        };
+        /** @enum {string|null} */
+        FinishReason: "stop" | "length" | "tool_calls" | "content_filter" | "function_call" | null;
+        ChatCompletion: {
+            id: string;
+            /** @constant */
+            object: "chat.completion";
+            created: number;
+            model: string;
+            choices: {
+                index: number;
+                message: {
+                    /** @constant */
+                    role: "assistant";
+                    content?: string | null;
+                    refusal?: string | null;
+                    tool_calls?: components["schemas"]["ToolCall"][];
+                } & {
+                    [key: string]: unknown;
+                };
+                finish_reason: components["schemas"]["FinishReason"];
+                logprobs?: Record<string, never> | null;
+            }[];
+            usage?: components["schemas"]["Usage"];
+            system_fingerprint?: string | null;
+        };
+        /** @description One server-sent event of a streamed completion. */
+        ChatCompletionChunk: {
+            id: string;
+            /** @constant */
+            object: "chat.completion.chunk";
+            created: number;
+            model: string;
+            choices: {
+                index: number;
+                delta: {
+                    role?: string;
+                    content?: string | null;
+                    tool_calls?: {
+                        index: number;
+                        id?: string;
+                        /** @constant */
+                        type?: "function";
+                        function?: {
+                            name?: string;
+                            arguments?: string;
+                        };
+                    }[];
+                } & {
+                    [key: string]: unknown;
+                };
+                finish_reason?: components["schemas"]["FinishReason"];
+            }[];
+            usage?: components["schemas"]["Usage"] | null;
+        };
+        EmbeddingsRequest: {
+            model: string;
+            /** @description Text, texts, or token arrays (token arrays only for remote targets that accept them). */
+            input: string | string[] | number[] | number[][];
+            /**
+             * @default float
+             * @enum {string}
+             */
+            encoding_format: "float" | "base64";
+            /** @description Truncate to this many dimensions and renormalize. */
+            dimensions?: number;
+            user?: string;
+        };
+        Embedding: {
+            /** @constant */
+            object: "embedding";
+            index: number;
+            /** @description Floats, or with `encoding_format` base64 the little-endian float32 bytes in base64. */
+            embedding: number[] | string;
+        };
+        EmbeddingsResponse: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["Embedding"][];
+            model: string;
+            usage: components["schemas"]["Usage"];
+        };
+        OcrJsonRequest: {
+            /** @description The image file (PNG, JPEG or WebP) in base64, optionally as a data: URL. */
+            image: string;
+            min_confidence?: number;
+        };
+        Point: number[];
+        OcrLine: {
+            text: string;
+            confidence: number;
+            /** @description Corners top-left, top-right, bottom-right, bottom-left, in pixels. */
+            box: components["schemas"]["Point"][];
+        };
+        OcrResponse: {
+            model: string;
+            width: number;
+            height: number;
+            lines: components["schemas"]["OcrLine"][];
+        };
+        VadSegment: {
+            start: number;
+            end: number;
+        };
+        VadResponse: {
+            model: string;
+            /** @description The audio's length in seconds. */
+            duration: number;
+            segments: components["schemas"]["VadSegment"][];
+        };
     };
     responses: {
         /** @description Model metadata. */
@@ -451,6 +709,61 @@ export interface components {
         };
         /** @description No such model. */
         V1NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V1Error"];
+            };
+        };
+        /** @description The request is over a configured limit; the message names it. */
+        V1TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V1Error"];
+            };
+        };
+        /** @description The body's content type is not one this endpoint reads. */
+        V1UnsupportedMedia: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V1Error"];
+            };
+        };
+        /** @description Rate limited, by this server or by every upstream target. */
+        V1RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V1Error"];
+            };
+        };
+        /** @description Every target failed with an error or an invalid answer. */
+        V1BadGateway: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V1Error"];
+            };
+        };
+        /** @description No target could be tried (circuits open, or the local model is not loaded). */
+        V1Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V1Error"];
+            };
+        };
+        /** @description The request's deadline passed before any target answered. */
+        V1GatewayTimeout: {
             headers: {
                 [name: string]: unknown;
             };
@@ -532,7 +845,16 @@ export interface components {
             };
         };
     };
-    headers: never;
+    headers: {
+        /** @description The request's id, in every answer and log line. */
+        RequestId: string;
+        /** @description The target that answered: `<provider>/<model>`. */
+        Target: string;
+        /** @description How many upstream attempts this answer took, retries and fallbacks included. */
+        Attempts: number;
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -586,6 +908,166 @@ export interface operations {
             400: components["responses"]["V1BadRequest"];
             401: components["responses"]["V1Unauthorized"];
             404: components["responses"]["V1NotFound"];
+            default: components["responses"]["V1Error"];
+        };
+    };
+    createChatCompletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChatCompletionRequest"];
+            };
+        };
+        responses: {
+            /** @description The completion, or an event stream of chunks when `stream` is true. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "x-modelport-target": components["headers"]["Target"];
+                    "x-modelport-attempts": components["headers"]["Attempts"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatCompletion"];
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["V1BadRequest"];
+            401: components["responses"]["V1Unauthorized"];
+            404: components["responses"]["V1NotFound"];
+            429: components["responses"]["V1RateLimited"];
+            502: components["responses"]["V1BadGateway"];
+            503: components["responses"]["V1Unavailable"];
+            504: components["responses"]["V1GatewayTimeout"];
+            default: components["responses"]["V1Error"];
+        };
+    };
+    createEmbeddings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmbeddingsRequest"];
+            };
+        };
+        responses: {
+            /** @description One embedding per input, in input order. */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    "x-modelport-target": components["headers"]["Target"];
+                    "x-modelport-attempts": components["headers"]["Attempts"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmbeddingsResponse"];
+                };
+            };
+            400: components["responses"]["V1BadRequest"];
+            401: components["responses"]["V1Unauthorized"];
+            404: components["responses"]["V1NotFound"];
+            413: components["responses"]["V1TooLarge"];
+            429: components["responses"]["V1RateLimited"];
+            502: components["responses"]["V1BadGateway"];
+            503: components["responses"]["V1Unavailable"];
+            504: components["responses"]["V1GatewayTimeout"];
+            default: components["responses"]["V1Error"];
+        };
+    };
+    recognizeText: {
+        parameters: {
+            query?: {
+                /** @description Drop lines recognized with less confidence than this (0–1, default 0.5). */
+                min_confidence?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/png": string;
+                "image/jpeg": string;
+                "image/webp": string;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    image: string;
+                    min_confidence?: number;
+                };
+                "application/json": components["schemas"]["OcrJsonRequest"];
+            };
+        };
+        responses: {
+            /** @description The recognized lines. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcrResponse"];
+                };
+            };
+            400: components["responses"]["V1BadRequest"];
+            401: components["responses"]["V1Unauthorized"];
+            413: components["responses"]["V1TooLarge"];
+            415: components["responses"]["V1UnsupportedMedia"];
+            503: components["responses"]["V1Unavailable"];
+            default: components["responses"]["V1Error"];
+        };
+    };
+    detectVoiceActivity: {
+        parameters: {
+            query?: {
+                /** @description Speech probability above which a frame is speech (default 0.5). */
+                threshold?: number;
+                /** @description Shorter speech is dropped (default 250). */
+                min_speech_ms?: number;
+                /** @description Shorter silences do not split speech (default 100). */
+                min_silence_ms?: number;
+                /** @description Padding added to each side of a segment (default 30). */
+                speech_pad_ms?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "audio/wav": string;
+                "multipart/form-data": {
+                    /** Format: binary */
+                    audio: string;
+                    threshold?: number;
+                    min_speech_ms?: number;
+                    min_silence_ms?: number;
+                    speech_pad_ms?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The speech segments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VadResponse"];
+                };
+            };
+            400: components["responses"]["V1BadRequest"];
+            401: components["responses"]["V1Unauthorized"];
+            413: components["responses"]["V1TooLarge"];
+            415: components["responses"]["V1UnsupportedMedia"];
+            503: components["responses"]["V1Unavailable"];
             default: components["responses"]["V1Error"];
         };
     };
