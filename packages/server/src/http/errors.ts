@@ -28,7 +28,10 @@ export function toModelportError(error: unknown): ModelportError | undefined {
 export function handleError(log: ErrorLogger) {
   return (error: unknown, c: Context) => {
     const known = toModelportError(error)
-    if (known) return c.json(errorBody(c.req.path, known), known.status)
+    if (known) {
+      if (known.retryAfter !== undefined) c.header('retry-after', String(Math.ceil(known.retryAfter)))
+      return c.json(errorBody(c.req.path, known), known.status)
+    }
     log.error('unhandled error', {
       path: c.req.path,
       error: error instanceof Error ? (error.stack ?? error.message) : String(error),

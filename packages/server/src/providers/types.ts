@@ -1,0 +1,40 @@
+/**
+ * One versioned interface for "something that can answer a model call". Remote providers
+ * (openai-compatible, anthropic, huggingface) and the local ONNX runtime implement it; the router
+ * composes them. Requests and results are the contract's OpenAI shapes.
+ */
+import type { components } from '@modelport/sdk'
+
+type Schemas = components['schemas']
+export type ChatRequest = Schemas['ChatCompletionRequest']
+export type ChatCompletion = Schemas['ChatCompletion']
+export type ChatChunk = Schemas['ChatCompletionChunk']
+export type EmbeddingsRequest = Schemas['EmbeddingsRequest']
+export type EmbeddingsResponse = Schemas['EmbeddingsResponse']
+
+export interface CallOptions {
+  /** The provider's own model id for this target (the route maps aliases to it). */
+  model: string
+  /** Aborted on client disconnect or when the request's deadline passes. */
+  signal: AbortSignal
+  requestId: string
+}
+
+/** A stream whose upstream has answered with a success status; iterating yields chunks. */
+export interface ChatStream extends AsyncIterable<ChatChunk> {
+  /** Stops reading and releases the upstream connection. */
+  cancel(): Promise<void>
+}
+
+export interface ProviderV1 {
+  readonly specificationVersion: 'v1'
+  /** The name the config gives this provider, e.g. `openai`. */
+  readonly id: string
+  /** `openai-compatible`, `anthropic`, `huggingface` or `local`. */
+  readonly type: string
+  chat?(request: ChatRequest, options: CallOptions): Promise<ChatCompletion>
+  /** Resolves once the upstream has accepted the request (status and headers), before any chunk. */
+  chatStream?(request: ChatRequest, options: CallOptions): Promise<ChatStream>
+  /** Always answers with float vectors; the route encodes base64 for the client. */
+  embeddings?(request: EmbeddingsRequest, options: CallOptions): Promise<EmbeddingsResponse>
+}
