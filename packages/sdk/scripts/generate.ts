@@ -14,7 +14,11 @@ const header = `// Generated from openapi/openapi.yaml by openapi-typescript. Do
 `
 
 export async function renderTypes(): Promise<string> {
-  const ast = await openapiTS(new URL(`file://${contractPath}`), { exportType: false })
+  const ast = await openapiTS(new URL(`file://${contractPath}`), {
+    exportType: false,
+    // A default is what the server assumes when a field is left out: the field stays optional.
+    defaultNonNullable: false,
+  })
   return header + astToString(ast)
 }
 

@@ -1,34 +1,65 @@
 /**
- * The HTTP core: one `request()` that every typed method goes through.
+ * The HTTP core: one `request()` that every typed method goes through. It owns headers, timeouts,
+ * retries and the mapping of failures to typed errors.
  */
-import { ConnectionError, errorFromResponse, ModelportError, TimeoutError, UserAbortError } from './errors.js'
+import {
+  abortError,
+  ConnectionError,
+  describeCause,
+  errorFromResponse,
+  ModelportError,
+  TimeoutError,
+  tryJson,
+} from './errors.js'
+import { retryDelay, sleep } from './retry.js'
+
+/** Header values; `null` removes a header the client would send (such as `authorization`). */
+export type HeaderValues = Record<string, string | null | undefined>
 
 export interface ClientOptions {
   /** Where the server is, e.g. `http://localhost:8080`. */
   baseUrl: string
   /** Sent as `Authorization: Bearer`; defaults to `MODELPORT_API_KEY` where a process environment exists. */
   apiKey?: string | undefined
-  /** Milliseconds to wait for a response before giving up (default 60 000). */
-  timeout?: number
+  /** Milliseconds each attempt may take before it is abandoned (default 60 000). */
+  timeout?: number | undefined
+  /** Retries after the first attempt on connection errors, timeouts, 408, 409, 429 and 5xx (default 2). */
+  maxRetries?: number | undefined
   /** A `fetch` to use instead of the global one (tests, proxies, instrumentation). */
-  fetch?: typeof fetch
-  /** Headers sent with every request. */
-  headers?: Record<string, string>
+  fetch?: typeof fetch | undefined
+  /** Headers sent with every request; they win over the client's own, `authorization` included. */
+  headers?: HeaderValues | undefined
 }
 
-/** Per-call overrides. */
+/** Per-call overrides, taken last by every method. */
 export interface RequestOptions {
-  signal?: AbortSignal
-  timeout?: number
-  headers?: Record<string, string>
+  signal?: AbortSignal | undefined
+  /** Milliseconds per attempt. For streams it covers the wait for the response's headers. */
+  timeout?: number | undefined
+  maxRetries?: number | undefined
+  /** Merged over the client's headers, names compared case-insensitively. */
+  headers?: HeaderValues | undefined
 }
 
 export interface HttpRequest extends RequestOptions {
   method: 'GET' | 'POST'
   path: string
-  body?: unknown
+  query?: Record<string, string | number | boolean | undefined> | undefined
+  /** A JSON body. */
+  json?: unknown
+  /** A body sent as is, with `contentType`. */
+  body?: BodyInit | undefined
+  contentType?: string | undefined
+  /** The `accept` header (default `application/json`). */
+  accept?: string | undefined
   /** Statuses that are answers rather than errors (readiness probes answer 503 when not ready). */
-  accept?: number[]
+  answers?: number[] | undefined
+}
+
+/** What a call resolves to beside its data: the HTTP response, for headers such as `x-request-id`. */
+export interface WithResponse<T> {
+  data: T
+  response: Response
 }
 
 function defaultApiKey(): string | undefined {
@@ -36,79 +67,96 @@ function defaultApiKey(): string | undefined {
   return env?.MODELPORT_API_KEY || undefined
 }
 
-export class HttpClient {
-  readonly baseUrl: string
-  readonly #apiKey: string | undefined
-  readonly #timeout: number
-  readonly #fetch: typeof fetch
-  readonly #headers: Record<string, string>
-
-  constructor(options: ClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
-    this.#apiKey = options.apiKey ?? defaultApiKey()
-    this.#timeout = options.timeout ?? 60_000
-    // Bound late so a fetch patched after the client is made (tests, instrumentation) is used.
-    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
-    this.#headers = options.headers ?? {}
-  }
-
-  /** Sends one request and returns the parsed JSON body and the response, or throws a `ModelportError`. */
-  async request<T>(req: HttpRequest): Promise<{ data: T; response: Response }> {
-    const headers: Record<string, string> = { accept: 'application/json', ...this.#headers, ...req.headers }
-    if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`
-    let body: string | undefined
-    if (req.body !== undefined) {
-      headers['content-type'] = 'application/json'
-      body = JSON.stringify(req.body)
-    }
-    const timeout = req.timeout ?? this.#timeout
-    const timer = AbortSignal.timeout(timeout)
-    const signal = req.signal ? AbortSignal.any([req.signal, timer]) : timer
-    let response: Response
-    try {
-      response = await this.#fetch(this.baseUrl + req.path, { method: req.method, headers, body, signal })
-    } catch (cause) {
-      throw this.#failure(cause, req.signal, timer, timeout)
-    }
-    let text: string
-    try {
-      text = await response.text()
-    } catch (cause) {
-      throw this.#failure(cause, req.signal, timer, timeout)
-    }
-    let parsed: unknown
-    try {
-      parsed = text ? JSON.parse(text) : undefined
-    } catch {
-      parsed = undefined
-    }
-    if (!response.ok && !req.accept?.includes(response.status)) {
-      throw errorFromResponse(response.status, response.headers, parsed, text)
-    }
-    if (parsed === undefined) {
-      throw new ModelportError(`Expected JSON from ${req.method} ${req.path}, got: ${text.slice(0, 200)}`, {
+/** Parses a JSON body, or throws `invalid_response` naming what came instead. */
+export function parseJson<T>(text: string, response: Response): T {
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    throw new ModelportError(
+      `Expected JSON from ${response.url || 'the server'}, got: ${text.slice(0, 200)}`,
+      {
         status: response.status,
         code: 'invalid_response',
-        requestId: response.headers.get('x-request-id') ?? undefined,
         headers: response.headers,
-      })
-    }
-    return { data: parsed as T, response }
+      },
+    )
   }
+}
 
-  #failure(
+/** Reads a JSON answer. */
+export const readJson = async <T>(response: Response): Promise<T> =>
+  parseJson<T>(await response.text(), response)
+
+/** The HTTP core of one client. */
+export type HttpClient = ReturnType<typeof createHttpClient>
+
+export function createHttpClient(options: ClientOptions) {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '')
+  const apiKey = options.apiKey ?? defaultApiKey()
+  // Bound late so a fetch patched after the client is made (tests, instrumentation) is used.
+  const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+
+  /** The typed error for a request that got no (complete) response. */
+  const failure = (
     cause: unknown,
     user: AbortSignal | undefined,
-    timer: AbortSignal,
-    timeout: number,
-  ): ModelportError {
-    if (user?.aborted) return new UserAbortError('The request was aborted.', { code: 'aborted', cause })
-    if (timer.aborted)
-      return new TimeoutError(`No response within ${timeout} ms.`, { code: 'timeout', cause })
-    const reason = cause instanceof Error ? cause.message : String(cause)
-    return new ConnectionError(`Could not reach ${this.baseUrl}: ${reason}`, {
-      code: 'connection_error',
-      cause,
-    })
+    timedOut: number | false,
+  ): ModelportError =>
+    user?.aborted
+      ? abortError(cause)
+      : timedOut !== false
+        ? new TimeoutError(`No response within ${timedOut} ms.`, { code: 'timeout', cause })
+        : new ConnectionError(`Could not reach ${baseUrl}: ${describeCause(cause)}`, {
+            code: 'connection_error',
+            cause,
+          })
+
+  /**
+   * Sends a request, retrying as `retryDelay` allows, and returns what `read` makes of the response.
+   * `read` runs inside the attempt, under its timeout: a body that stalls or breaks is retried too.
+   * A stream's `read` returns at once, so nothing is retried once the stream has started.
+   */
+  async function request<T>(
+    req: HttpRequest,
+    read: (response: Response) => T | Promise<T>,
+  ): Promise<WithResponse<T>> {
+    const search = new URLSearchParams(
+      Object.entries(req.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ).toString()
+    const url = `${baseUrl}${req.path}${search ? `?${search}` : ''}`
+    const headers = new Headers({ accept: req.accept ?? 'application/json' })
+    if (apiKey) headers.set('authorization', `Bearer ${apiKey}`)
+    let body = req.body
+    if (req.json !== undefined) body = JSON.stringify(req.json)
+    const contentType = req.json === undefined ? req.contentType : 'application/json'
+    if (contentType) headers.set('content-type', contentType)
+    for (const [name, value] of Object.entries({ ...options.headers, ...req.headers }))
+      value == null ? headers.delete(name) : headers.set(name, value)
+    const timeout = req.timeout ?? options.timeout ?? 60_000
+    const maxRetries = req.maxRetries ?? options.maxRetries ?? 2
+
+    for (let retries = 0; ; retries++) {
+      const timer = new AbortController()
+      const timeoutId = setTimeout(() => timer.abort(), timeout)
+      const signal = req.signal ? AbortSignal.any([req.signal, timer.signal]) : timer.signal
+      let error: ModelportError
+      try {
+        const response = await fetcher(url, { method: req.method, headers, body, signal })
+        if (response.ok || req.answers?.includes(response.status))
+          return { data: await read(response), response }
+        const text = await response.text()
+        error = errorFromResponse(response.status, response.headers, tryJson(text), text)
+      } catch (cause) {
+        if (cause instanceof ModelportError) throw cause
+        error = failure(cause, req.signal, timer.signal.aborted && timeout)
+      } finally {
+        clearTimeout(timeoutId)
+      }
+      const delay = retries < maxRetries ? retryDelay(error, retries) : undefined
+      if (delay === undefined) throw error
+      await sleep(delay, req.signal)
+    }
   }
+
+  return { baseUrl, request, failure }
 }

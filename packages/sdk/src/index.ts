@@ -5,42 +5,79 @@
  * const mp = createModelport({ baseUrl: 'http://localhost:8080' })
  * const { outputs } = await mp.infer('simplenet', { inputs: { x: new Float32Array(10) } })
  */
-import { type ClientOptions, HttpClient, type RequestOptions } from './client.js'
+import { ApiPromise } from './api-promise.js'
+import {
+  type ClientOptions,
+  createHttpClient,
+  type HttpRequest,
+  type RequestOptions,
+  readJson,
+} from './client.js'
 import type { components, operations } from './generated/openapi.js'
-import { type InferRequest, infer } from './infer.js'
+import { type InferContext, type InferRequest, type InferResult, infer, modelPath } from './infer.js'
+import { abortable } from './retry.js'
+import { createStream } from './stream.js'
+import { type BinaryInput, imageType } from './uploads.js'
 
-type Json<Op, Status extends number = 200> = Op extends {
-  responses: { [S in Status]: { content: { 'application/json': infer T } } }
-}
-  ? T
-  : never
+/** The JSON answer of an operation's 200. */
+type Json<Op> = Op extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never
+/** The JSON request body of an operation. */
+type Body<Op> = Op extends { requestBody: { content: { 'application/json': infer T } } } ? T : never
+/** The query parameters of an operation. */
+type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never
 
-export type Model = components['schemas']['Model']
-export type ModelList = components['schemas']['ModelList']
-export type ModelMetadata = components['schemas']['ModelMetadata']
-export type ServerMetadata = components['schemas']['ServerMetadata']
+type Schemas = components['schemas']
+export type Model = Schemas['Model']
+export type ModelList = Schemas['ModelList']
+export type ModelMetadata = Schemas['ModelMetadata']
+export type ServerMetadata = Schemas['ServerMetadata']
+export type ChatCompletionRequest = Body<operations['createChatCompletion']>
+export type ChatCompletion = Json<operations['createChatCompletion']>
+export type ChatCompletionChunk = Schemas['ChatCompletionChunk']
+export type EmbeddingsRequest = Body<operations['createEmbeddings']>
+export type EmbeddingsResponse = Json<operations['createEmbeddings']>
+export type OcrResponse = Json<operations['recognizeText']>
+export type VadResponse = Json<operations['detectVoiceActivity']>
+/** `recognize()` takes the image's bytes, or its base64 (optionally as a `data:` URL). */
+export type OcrRequest = { image: BinaryInput | string } & Query<operations['recognizeText']>
+/** `vad()` takes a WAV file's bytes. */
+export type VadRequest = { audio: BinaryInput } & Query<operations['detectVoiceActivity']>
 
-const segment = encodeURIComponent
-
-function modelPath(model: string, version?: string): string {
-  return `/v2/models/${segment(model)}${version === undefined ? '' : `/versions/${segment(version)}`}`
+/** A probe's answer is its status: 503 means "not ready", not a failure. */
+const readStatus = (response: Response) => {
+  response.body?.cancel().catch(() => {})
+  return response.ok
 }
 
 /** Creates a client. Every method takes per-call `RequestOptions` last. */
 export function createModelport(options: ClientOptions) {
-  const http = new HttpClient(options)
-  const get = async <T>(path: string, opts?: RequestOptions) =>
-    (await http.request<T>({ method: 'GET', path, ...opts })).data
-  const probe = async (path: string, opts?: RequestOptions) =>
-    (await http.request<unknown>({ method: 'GET', path, accept: [503], ...opts })).response.ok
-  const metadataCache = new Map<string, Promise<ModelMetadata>>()
+  const http = createHttpClient(options)
+  const call = <T>(req: HttpRequest, read: (response: Response) => T | Promise<T> = readJson) =>
+    new ApiPromise<T>(http.request(req, read))
+  const get = <T>(path: string, opts?: RequestOptions) => call<T>({ ...opts, method: 'GET', path })
+  const post = <T>(path: string, json: unknown, opts?: RequestOptions) =>
+    call<T>({ ...opts, method: 'POST', path, json })
+  const probe = (path: string, opts?: RequestOptions) =>
+    call({ ...opts, method: 'GET', path, answers: [503] }, readStatus)
+
+  // Looked up once and shared: a caller's signal only stops its own wait, never the shared request.
+  const cache = new Map<string, Promise<unknown>>()
+  const shared = <T>(key: string, load: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> => {
+    if (!cache.has(key)) {
+      const loading = load()
+      loading.catch(() => cache.get(key) === loading && cache.delete(key))
+      cache.set(key, loading)
+    }
+    return abortable(cache.get(key) as Promise<T>, signal)
+  }
+  const metadataKey = (model: string, version: string | undefined) => `${model}\u0000${version ?? ''}`
 
   const models = {
     /** Every model the server can serve. */
     list: (opts?: RequestOptions) => get<Json<operations['listModels']>>('/v1/models', opts),
     /** One model's task, backends, versions and state. */
     retrieve: (model: string, opts?: RequestOptions) =>
-      get<Json<operations['retrieveModel']>>(`/v1/models/${segment(model)}`, opts),
+      get<Json<operations['retrieveModel']>>(`/v1/models/${encodeURIComponent(model)}`, opts),
     /** A model's tensor inputs and outputs (Open Inference Protocol metadata). */
     metadata: (model: string, version?: string, opts?: RequestOptions) =>
       get<Json<operations['modelMetadata']>>(modelPath(model, version), opts),
@@ -49,8 +86,80 @@ export function createModelport(options: ClientOptions) {
       probe(`${modelPath(model, version)}/ready`, opts),
   }
 
+  const context: InferContext = {
+    http,
+    metadata: (model, version, opts) =>
+      shared(
+        metadataKey(model, version),
+        () => models.metadata(model, version, { headers: opts?.headers }),
+        opts?.signal,
+      ),
+    forget: (model, version) => cache.delete(metadataKey(model, version)),
+    binaryTensors: (opts) =>
+      shared(
+        '/v2',
+        () =>
+          get<ServerMetadata>('/v2', { headers: opts?.headers, maxRetries: 0 }).then((server) =>
+            server.extensions.includes('binary_tensor_data'),
+          ),
+        opts?.signal,
+      ).catch(() => false),
+  }
+
   return {
     models,
+    chat: {
+      completions: {
+        /** A chat completion, answered whole. */
+        create: (body: ChatCompletionRequest & { stream?: false }, opts?: RequestOptions) =>
+          post<ChatCompletion>('/v1/chat/completions', body, opts),
+        /** A chat completion as a stream of chunks: `for await (const chunk of mp.chat.completions.stream(…))`. */
+        stream: (body: ChatCompletionRequest, opts?: RequestOptions) =>
+          createStream<ChatCompletionChunk>(
+            () =>
+              http.request(
+                {
+                  ...opts,
+                  method: 'POST',
+                  path: '/v1/chat/completions',
+                  json: { ...body, stream: true },
+                  accept: 'text/event-stream',
+                },
+                (response) => response,
+              ),
+            (cause) => http.failure(cause, opts?.signal, false),
+          ),
+      },
+    },
+    embeddings: {
+      /** Embeddings, one per input in input order. */
+      create: (body: EmbeddingsRequest, opts?: RequestOptions) =>
+        post<EmbeddingsResponse>('/v1/embeddings', body, opts),
+    },
+    ocr: {
+      /** The lines of text in an image (PNG, JPEG or WebP), in reading order. */
+      recognize: ({ image, ...query }: OcrRequest, opts?: RequestOptions) =>
+        new ApiPromise(
+          (async () => {
+            const req: HttpRequest = { ...opts, method: 'POST', path: '/v1/ocr' }
+            if (typeof image === 'string') req.json = { image, ...query }
+            else Object.assign(req, { query, body: image, contentType: await imageType(image) })
+            return http.request<OcrResponse>(req, readJson)
+          })(),
+        ),
+    },
+    audio: {
+      /** The stretches of speech in a WAV file, in seconds. */
+      vad: ({ audio, ...query }: VadRequest, opts?: RequestOptions) =>
+        call<VadResponse>({
+          ...opts,
+          method: 'POST',
+          path: '/v1/audio/vad',
+          query,
+          body: audio as BodyInit,
+          contentType: 'audio/wav',
+        }),
+    },
     health: {
       /** Whether the server is up. */
       live: (opts?: RequestOptions) => probe('/v2/health/live', opts),
@@ -60,32 +169,28 @@ export function createModelport(options: ClientOptions) {
     /** The server's name, version and protocol extensions. */
     metadata: (opts?: RequestOptions) => get<Json<operations['serverMetadata']>>('/v2', opts),
     /**
-     * Runs a model on typed-array inputs and returns typed-array outputs.
-     * Shapes and datatypes left out are read from the model's metadata (fetched once).
+     * Runs a model on typed-array inputs and returns typed-array outputs. Shapes and datatypes left out
+     * are read from the model's metadata (fetched once). Large requests use binary tensors when the
+     * server supports them.
      */
     infer: <Outputs extends string = string>(model: string, request: InferRequest, opts?: RequestOptions) =>
-      infer<Outputs>(http, model, request, opts, (version) => {
-        const key = `${model}\u0000${version ?? ''}`
-        let cached = metadataCache.get(key)
-        if (!cached) {
-          cached = models.metadata(model, version, opts)
-          cached.catch(() => metadataCache.delete(key))
-          metadataCache.set(key, cached)
-        }
-        return cached
-      }),
+      new ApiPromise<InferResult<Outputs>>(infer<Outputs>(context, model, request, opts)),
   }
 }
 
 export type Modelport = ReturnType<typeof createModelport>
-export type { ClientOptions, RequestOptions } from './client.js'
+export { ApiPromise } from './api-promise.js'
+export type { ClientOptions, HeaderValues, RequestOptions, WithResponse } from './client.js'
+export { embeddingVector } from './embeddings.js'
 export * from './errors.js'
 export type { components, operations, paths } from './generated/openapi.js'
-export type { InferRequest, InferResult } from './infer.js'
+export { binaryThreshold, type InferRequest, type InferResult } from './infer.js'
+export type { Stream } from './stream.js'
 export { fromFloat16Bits, toFloat16Bits } from './tensor/float16.js'
 export {
   type Datatype,
   type DatatypeArrays,
+  type DatatypeInputs,
   datatypeOf,
   fromJsonOutput,
   inferShape,
@@ -94,3 +199,13 @@ export {
   type TensorInput,
   toJsonData,
 } from './tensor/tensor.js'
+export {
+  bindModels,
+  type Infers,
+  type ModelCallOptions,
+  type ModelFunction,
+  type ModelInput,
+  type ModelSignature,
+  type ShapedInput,
+} from './typed-models.js'
+export type { BinaryInput } from './uploads.js'

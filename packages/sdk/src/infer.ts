@@ -1,8 +1,12 @@
-import type { HttpClient, RequestOptions } from './client.js'
-import type { components, operations } from './generated/openapi.js'
+/**
+ * `infer()`: typed arrays in, typed arrays out, as JSON tensors or with the binary tensor data extension.
+ */
+import type { HttpClient, RequestOptions, WithResponse } from './client.js'
+import { ModelportError } from './errors.js'
+import type { components } from './generated/openapi.js'
+import { fromBinary, toBinary } from './tensor/binary.js'
 import {
   type Datatype,
-  datatypeOf,
   fromJsonOutput,
   inferShape,
   type Tensor,
@@ -12,7 +16,20 @@ import {
 } from './tensor/tensor.js'
 
 type Schemas = components['schemas']
-type WireResponse = operations['modelInfer']['responses'][200]['content']['application/json']
+type ModelMetadata = Schemas['ModelMetadata']
+/** A JSON response, or the JSON header of a binary one (binary outputs carry `binary_data_size` for `data`). */
+type WireResponse = Schemas['InferenceResponseHeader']
+/** A JSON request, or the JSON header of a binary one (binary inputs carry `binary_data_size` for `data`). */
+type WireRequest = Schemas['InferenceRequestHeader']
+
+/** The protocol path of a model, or of one of its versions. */
+export function modelPath(model: string, version?: string): string {
+  const segment = encodeURIComponent
+  return `/v2/models/${segment(model)}${version === undefined ? '' : `/versions/${segment(version)}`}`
+}
+
+/** Requests whose inputs hold at least this many elements in all use binary tensors, if the server can. */
+export const binaryThreshold = 1024
 
 export interface InferRequest {
   /** Input tensors by name. */
@@ -24,57 +41,153 @@ export interface InferRequest {
   /** Echoed back in the result. */
   id?: string
   parameters?: Schemas['Parameters']
+  /**
+   * `true` sends and asks for binary tensors, `false` JSON. By default a request goes binary when the
+   * server lists `binary_tensor_data` and its inputs hold at least `binaryThreshold` (1024) elements.
+   */
+  binary?: boolean
 }
 
 export interface InferResult<Outputs extends string = string> {
   model_name: string
   model_version?: string
   id?: string
+  parameters?: Schemas['Parameters']
   outputs: Record<Outputs, Tensor>
+}
+
+/** What `infer()` needs from the client: the HTTP core and its shared, cached look-ups. */
+export interface InferContext {
+  http: HttpClient
+  metadata(
+    model: string,
+    version: string | undefined,
+    opts: RequestOptions | undefined,
+  ): Promise<ModelMetadata>
+  /** Forgets cached metadata that a failed request showed to be stale. */
+  forget(model: string, version: string | undefined): void
+  binaryTensors(opts: RequestOptions | undefined): Promise<boolean>
+}
+
+interface Prepared {
+  name: string
+  datatype: Datatype
+  shape: number[]
+  data: TensorArray
 }
 
 function normalize(input: TensorInput): { data: TensorArray; shape?: number[]; datatype?: Datatype } {
   return Array.isArray(input) || ArrayBuffer.isView(input) ? { data: input as TensorArray } : input
 }
 
+const product = (shape: number[]) => shape.reduce((n, d) => n * d, 1)
+
+/** Decodes a JSON response, or a binary one whose JSON header is `headerLength` bytes long. */
+function decode<Outputs extends string>(
+  bytes: Uint8Array,
+  headerLength: string | null,
+): InferResult<Outputs> {
+  const length = headerLength === null ? bytes.length : Number(headerLength)
+  const { outputs: wire, ...rest } = JSON.parse(
+    new TextDecoder().decode(bytes.subarray(0, length)),
+  ) as WireResponse
+  const outputs = {} as Record<Outputs, Tensor>
+  let offset = length
+  for (const output of wire) {
+    const size = output.parameters?.binary_data_size
+    const { name, datatype, shape } = output
+    if (size === undefined) outputs[name as Outputs] = fromJsonOutput({ ...output, data: output.data ?? [] })
+    else {
+      const data = fromBinary(bytes.subarray(offset, offset + Number(size)), datatype, product(shape))
+      outputs[name as Outputs] = { datatype, shape, data } as Tensor
+      offset += Number(size)
+    }
+  }
+  if (offset !== bytes.length) throw new RangeError('its outputs do not fill its body')
+  return { ...rest, outputs }
+}
+
+/** Runs a model; shapes and datatypes left out are read from its metadata. */
 export async function infer<Outputs extends string>(
-  http: HttpClient,
+  context: InferContext,
   model: string,
   request: InferRequest,
   opts: RequestOptions | undefined,
-  metadata: (version?: string) => Promise<Schemas['ModelMetadata']>,
-): Promise<InferResult<Outputs>> {
+): Promise<WithResponse<InferResult<Outputs>>> {
   const entries = Object.entries(request.inputs).map(([name, input]) => [name, normalize(input)] as const)
-  const needsMetadata = entries.some(([, t]) => !t.shape || !t.datatype)
-  const declared = needsMetadata ? (await metadata(request.version)).inputs : []
+  const declared = entries.some(([, t]) => !t.shape || !t.datatype)
+    ? (await context.metadata(model, request.version, opts)).inputs
+    : undefined
 
-  const inputs: Schemas['RequestInput'][] = entries.map(([name, tensor]) => {
-    const meta = declared.find((m) => m.name === name)
-    const datatype = tensor.datatype ?? meta?.datatype ?? datatypeOf(tensor.data)
-    if (!datatype)
-      throw new TypeError(`Input '${name}': give a datatype; it cannot be told from an empty array.`)
-    const shape = tensor.shape ?? (meta ? inferShape(meta.shape, tensor.data.length) : [tensor.data.length])
-    if (!shape) {
-      throw new TypeError(
-        `Input '${name}': ${tensor.data.length} elements do not fit the model's shape [${meta?.shape}]; pass a shape.`,
-      )
+  const tensors = entries.map(([name, tensor]): Prepared => {
+    const { data } = tensor
+    let { datatype, shape } = tensor
+    if (!datatype || !shape) {
+      const meta = declared?.find((m) => m.name === name)
+      if (!meta)
+        throw new TypeError(`Input '${name}' is not one of ${model}'s: ${declared?.map((m) => m.name)}.`)
+      datatype ??= meta.datatype
+      shape ??= inferShape(meta.shape, data.length) ?? meta.shape
     }
-    return { name, datatype, shape, data: toJsonData(tensor.data, datatype) }
+    if (product(shape) !== data.length)
+      throw new TypeError(
+        `Input '${name}': ${data.length} elements do not fit the shape [${shape}]; pass a shape.`,
+      )
+    return { name, datatype, shape, data }
   })
 
-  const body: Schemas['InferenceRequest'] = { inputs }
-  if (request.id !== undefined) body.id = request.id
-  if (request.parameters) body.parameters = request.parameters
-  if (request.outputs) body.outputs = request.outputs.map((name) => ({ name }))
+  const elements = tensors.reduce((n, t) => n + t.data.length, 0)
+  const binary = request.binary ?? (elements >= binaryThreshold && (await context.binaryTensors(opts)))
+  // Fields left undefined are left out by JSON.stringify.
+  const wire: WireRequest = {
+    id: request.id,
+    parameters: binary ? { ...request.parameters, binary_data_output: true } : request.parameters,
+    inputs: [],
+    outputs: request.outputs?.map((name) => ({ name })),
+  }
+  const parts: Uint8Array[] = []
+  for (const { name, datatype, shape, data } of tensors) {
+    if (binary) {
+      const bytes = toBinary(data, datatype, name)
+      parts.push(bytes)
+      wire.inputs.push({ name, datatype, shape, parameters: { binary_data_size: bytes.length } })
+    } else wire.inputs.push({ name, datatype, shape, data: toJsonData(data, datatype, name) })
+  }
 
-  const path = `/v2/models/${encodeURIComponent(model)}${
-    request.version === undefined ? '' : `/versions/${encodeURIComponent(request.version)}`
-  }/infer`
-  const { data } = await http.request<WireResponse>({ method: 'POST', path, body, ...opts })
-  const outputs = {} as Record<Outputs, Tensor>
-  for (const output of data.outputs) outputs[output.name as Outputs] = fromJsonOutput(output)
-  const result: InferResult<Outputs> = { model_name: data.model_name, outputs }
-  if (data.model_version !== undefined) result.model_version = data.model_version
-  if (data.id !== undefined) result.id = data.id
-  return result
+  let body: Blob | undefined
+  let headers = opts?.headers
+  if (binary) {
+    const header = new TextEncoder().encode(JSON.stringify(wire))
+    body = new Blob([header, ...parts] as BlobPart[])
+    headers = { ...headers, 'inference-header-content-length': String(header.length) }
+  }
+  try {
+    return await context.http.request(
+      {
+        ...opts,
+        method: 'POST',
+        path: `${modelPath(model, request.version)}/infer`,
+        headers,
+        ...(body ? { body, contentType: 'application/octet-stream' } : { json: wire }),
+      },
+      async (response) => {
+        const bytes = new Uint8Array(await response.arrayBuffer())
+        try {
+          return decode<Outputs>(bytes, response.headers.get('inference-header-content-length'))
+        } catch (cause) {
+          throw new ModelportError(`Unreadable inference response: ${(cause as Error).message}`, {
+            status: response.status,
+            code: 'invalid_response',
+            headers: response.headers,
+            cause,
+          })
+        }
+      },
+    )
+  } catch (error) {
+    // The model may have changed under the cached metadata: look it up afresh next time.
+    if (declared && error instanceof ModelportError && (error.status === 400 || error.status === 404))
+      context.forget(model, request.version)
+    throw error
+  }
 }

@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   BadRequestError,
@@ -11,79 +9,7 @@ import {
   TimeoutError,
   UserAbortError,
 } from '../src/index'
-
-interface Recorded {
-  method: string
-  url: string
-  headers: IncomingHttpHeaders
-  body: string
-}
-
-type Handler = (req: Recorded, res: ServerResponse) => void
-
-interface TestServer {
-  url: string
-  requests: Recorded[]
-  /** Resolves when the server has received `n` requests in all. */
-  received(n: number): Promise<void>
-}
-
-const cleanups: (() => Promise<void>)[] = []
-
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()))
-})
-
-/** A real HTTP server on 127.0.0.1, closed (with every connection) after the test. */
-async function serve(handler: Handler): Promise<TestServer> {
-  const requests: Recorded[] = []
-  const waiters: { n: number; resolve: () => void }[] = []
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const recorded = {
-        method: req.method ?? '',
-        url: req.url ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      }
-      requests.push(recorded)
-      for (const waiter of waiters.filter((w) => requests.length >= w.n)) waiter.resolve()
-      handler(recorded, res)
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      }),
-  )
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    received: (n) =>
-      requests.length >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
-  }
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers })
-  res.end(JSON.stringify(body))
-}
-
-/** Awaits a rejection and returns the error, failing the test if the promise resolves. */
-async function rejection(promise: Promise<unknown>): Promise<ModelportError> {
-  try {
-    await promise
-  } catch (error) {
-    return error as ModelportError
-  }
-  return expect.fail('expected the call to reject')
-}
+import { json, refusedPort, rejection, serve } from './support/serve'
 
 const LIVE = { live: true }
 
@@ -98,7 +24,13 @@ describe('HTTP core', () => {
     else process.env.MODELPORT_API_KEY = savedKey
   })
 
-  const auth: [string, { given: { apiKey?: string; env?: string }; want: string | undefined }][] = [
+  type Auth = {
+    apiKey?: string
+    env?: string
+    headers?: Record<string, string | null>
+    call?: Record<string, string | null>
+  }
+  const auth: [string, { given: Auth; want: string | undefined }][] = [
     ['apiKey option', { given: { apiKey: 'sk-option' }, want: 'Bearer sk-option' }],
     ['MODELPORT_API_KEY fallback', { given: { env: 'sk-env' }, want: 'Bearer sk-env' }],
     [
@@ -107,12 +39,31 @@ describe('HTTP core', () => {
     ],
     ['neither: no Authorization header', { given: {}, want: undefined }],
     ['empty MODELPORT_API_KEY: no Authorization header', { given: { env: '' }, want: undefined }],
+    [
+      'a client Authorization header (any case) over apiKey, sent once',
+      { given: { apiKey: 'sk-option', headers: { Authorization: 'Basic abc' } }, want: 'Basic abc' },
+    ],
+    [
+      'a per-call authorization header over apiKey and client headers',
+      {
+        given: {
+          apiKey: 'sk',
+          headers: { AUTHORIZATION: 'Basic client' },
+          call: { authorization: 'Bearer call' },
+        },
+        want: 'Bearer call',
+      },
+    ],
+    [
+      'a null header removes the apiKey one',
+      { given: { apiKey: 'sk', call: { Authorization: null } }, want: undefined },
+    ],
   ]
   it.each(auth)('Authorization from %s', async (_, { given, want }) => {
     const server = await serve((_req, res) => json(res, 200, LIVE))
     if (given.env !== undefined) process.env.MODELPORT_API_KEY = given.env
-    const mp = createModelport({ baseUrl: server.url, apiKey: given.apiKey })
-    expect(await mp.health.live()).toBe(true)
+    const mp = createModelport({ baseUrl: server.url, apiKey: given.apiKey, headers: given.headers })
+    expect(await mp.health.live({ headers: given.call })).toBe(true)
     expect(server.requests[0]?.headers.authorization).toBe(want)
   })
 
@@ -186,7 +137,7 @@ describe('HTTP core', () => {
     'throws TimeoutError after the %s when the server never answers',
     async (_, { given, want }) => {
       const server = await serve(() => {}) // never responds; the socket is destroyed on cleanup
-      const mp = createModelport({ baseUrl: server.url, timeout: given.client })
+      const mp = createModelport({ baseUrl: server.url, timeout: given.client, maxRetries: 0 })
       const started = performance.now()
       const error = await rejection(mp.health.live(given.call === undefined ? {} : { timeout: given.call }))
       const elapsed = performance.now() - started
@@ -203,10 +154,24 @@ describe('HTTP core', () => {
   it('throws TimeoutError when the body stalls after the headers', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
-      res.write('{"live":') // and never finishes
+      res.write('{"name":') // and never finishes
     })
-    const error = await rejection(createModelport({ baseUrl: server.url }).health.live({ timeout: 200 }))
+    const mp = createModelport({ baseUrl: server.url, maxRetries: 0 })
+    const error = await rejection(mp.metadata({ timeout: 200 }))
     expect(error).toBeInstanceOf(TimeoutError)
+  })
+
+  it('retries a timed-out attempt, each attempt with its own timeout', async () => {
+    const server = await serve((_req, res, index) => {
+      if (index > 0) json(res, 200, { name: 'modelport', version: '1', extensions: [] })
+    })
+    const mp = createModelport({ baseUrl: server.url, timeout: 150 })
+    expect((await mp.metadata()).name).toBe('modelport')
+    expect(server.requests).toHaveLength(2)
+    // One timeout, then a backoff of 375–500 ms.
+    const gap = (server.requests[1]?.at ?? 0) - (server.requests[0]?.at ?? 0)
+    expect(gap).toBeGreaterThanOrEqual(150 + 375 - 5)
+    expect(gap).toBeLessThan(150 + 500 + 250)
   })
 
   it('throws UserAbortError when the caller aborts mid-request', async () => {
@@ -232,17 +197,16 @@ describe('HTTP core', () => {
     expect(server.requests).toHaveLength(0)
   })
 
-  it('throws ConnectionError when the connection is refused', async () => {
-    const server = createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const { port } = server.address() as AddressInfo
-    await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())))
-
-    const error = await rejection(createModelport({ baseUrl: `http://127.0.0.1:${port}` }).health.live())
+  it('throws ConnectionError naming the cause when the connection is refused', async () => {
+    const port = await refusedPort()
+    const mp = createModelport({ baseUrl: `http://127.0.0.1:${port}`, maxRetries: 0 })
+    const error = await rejection(mp.health.live())
     expect(error).toBeInstanceOf(ConnectionError)
     expect(error.code).toBe('connection_error')
     expect(error.status).toBeUndefined()
-    expect(error.message).toContain(`127.0.0.1:${port}`)
+    expect(error.message).toMatch(
+      new RegExp(`^Could not reach http://127.0.0.1:${port}: fetch failed: .*ECONNREFUSED`),
+    )
     expect(error.cause).toBeDefined()
   })
 
@@ -257,19 +221,29 @@ describe('HTTP core', () => {
     expect(error.message).toContain('<html>proxy login</html>')
   })
 
-  const readiness: [string, { given: { status: number; body: unknown }; want: boolean }][] = [
-    ['200 ready', { given: { status: 200, body: { ready: true } }, want: true }],
-    ['503 not ready', { given: { status: 503, body: { ready: false } }, want: false }],
+  const readiness: [string, { given: { status: number; body: string }; want: boolean }][] = [
+    ['200 ready', { given: { status: 200, body: '{"ready":true}' }, want: true }],
+    ['503 not ready', { given: { status: 503, body: '{"ready":false}' }, want: false }],
+    [
+      '503 from a proxy, with HTML',
+      { given: { status: 503, body: '<html>Service Unavailable</html>' }, want: false },
+    ],
+    ['503 with an empty body', { given: { status: 503, body: '' }, want: false }],
   ]
-  it.each(readiness)('health.ready() on %s', async (_, { given, want }) => {
-    const server = await serve((_req, res) => json(res, given.status, given.body))
+  it.each(readiness)('health.ready() on %s, without retrying', async (_, { given, want }) => {
+    const server = await serve((_req, res) => {
+      res.writeHead(given.status, {
+        'content-type': given.body.startsWith('<') ? 'text/html' : 'application/json',
+      })
+      res.end(given.body)
+    })
     expect(await createModelport({ baseUrl: server.url }).health.ready()).toBe(want)
-    expect(server.requests[0]?.url).toBe('/v2/health/ready')
+    expect(server.requests.map((r) => r.url)).toEqual(['/v2/health/ready'])
   })
 
   it('health.ready() still throws on a 500', async () => {
     const server = await serve((_req, res) => json(res, 500, { error: 'boom' }))
-    const error = await rejection(createModelport({ baseUrl: server.url }).health.ready())
+    const error = await rejection(createModelport({ baseUrl: server.url, maxRetries: 0 }).health.ready())
     expect(error).toBeInstanceOf(InternalServerError)
   })
 
@@ -296,147 +270,40 @@ describe('HTTP core', () => {
     expect(calls[0]?.init?.method).toBe('GET')
     expect(new Headers(calls[0]?.init?.headers).get('authorization')).toBe('Bearer k')
   })
-})
 
-describe('infer', () => {
-  const metadata = {
-    name: 'simplenet',
-    versions: ['1'],
-    platform: 'onnx_onnxv1',
-    inputs: [{ name: 'x', datatype: 'FP32', shape: [-1, 10] }],
-    outputs: [{ name: 'y', datatype: 'FP32', shape: [-1, 2] }],
-  }
-
-  /** A fake simplenet: metadata on GET, and on POST outputs shaped from the first input's batch. */
-  async function fakeSimplenet(options: { metadataStatus?: () => number } = {}) {
-    return serve((req, res) => {
-      if (req.method === 'GET' && /^\/v2\/models\/simplenet(\/versions\/\d+)?$/.test(req.url)) {
-        const status = options.metadataStatus?.() ?? 200
-        return json(res, status, status === 200 ? metadata : { error: 'loading' })
-      }
-      if (req.method === 'POST' && req.url.endsWith('/infer')) {
-        const body = JSON.parse(req.body)
-        const batch = body.inputs[0].shape[0]
-        return json(res, 200, {
-          model_name: 'simplenet',
-          model_version: '1',
-          ...(body.id === undefined ? {} : { id: body.id }),
-          outputs: [
-            {
-              name: 'y',
-              datatype: 'FP32',
-              shape: [batch, 2],
-              data: Array.from({ length: batch }, (_, i) => [i + 0.5, i === 0 ? 'NaN' : -i]),
-            },
-            { name: 'count', datatype: 'INT64', shape: [1], data: ['9007199254740993'] },
-          ],
-        })
-      }
-      json(res, 404, { error: `no route ${req.method} ${req.url}` })
-    })
-  }
-
-  const routes = (server: TestServer) => server.requests.map((r) => `${r.method} ${r.url}`)
-  const bodyOf = (server: TestServer, i: number) => JSON.parse(server.requests[i]?.body ?? 'null')
-
-  it('reads the shape from metadata once, then sends FP32 [1, 10]', async () => {
-    const server = await fakeSimplenet()
+  it('withResponse() gives the HTTP response beside the data', async () => {
+    const server = await serve((_req, res) =>
+      json(
+        res,
+        200,
+        { object: 'list', data: [] },
+        { 'x-request-id': 'req-9', 'x-modelport-target': 'local/m' },
+      ),
+    )
     const mp = createModelport({ baseUrl: server.url })
-
-    const first = await mp.infer<'y' | 'count'>('simplenet', {
-      inputs: { x: new Float32Array(10).fill(0.25) },
-      id: 'req-1',
-    })
-    expect(routes(server)).toEqual(['GET /v2/models/simplenet', 'POST /v2/models/simplenet/infer'])
-    expect(server.requests[1]?.headers['content-type']).toBe('application/json')
-    expect(bodyOf(server, 1)).toEqual({
-      id: 'req-1',
-      inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 10], data: Array(10).fill(0.25) }],
-    })
-    expect(first.id).toBe('req-1')
-    expect(first.model_name).toBe('simplenet')
-    expect(first.model_version).toBe('1')
-    expect(first.outputs.y.datatype).toBe('FP32')
-    expect(first.outputs.y.shape).toEqual([1, 2])
-    expect(first.outputs.y.data).toBeInstanceOf(Float32Array)
-    expect(Array.from(first.outputs.y.data as Float32Array)).toEqual([0.5, Number.NaN])
-    expect(first.outputs.count.data).toEqual(BigInt64Array.of(9007199254740993n))
-
-    const second = await mp.infer<'y'>('simplenet', { inputs: { x: new Float32Array(20) } })
-    expect(routes(server)).toEqual([
-      'GET /v2/models/simplenet',
-      'POST /v2/models/simplenet/infer',
-      'POST /v2/models/simplenet/infer',
-    ])
-    expect(bodyOf(server, 2).inputs[0].shape).toEqual([2, 10])
-    expect(bodyOf(server, 2).id).toBeUndefined()
-    expect(second.id).toBeUndefined()
-    expect(second.outputs.y.shape).toEqual([2, 2])
+    const { data, response } = await mp.models.list().withResponse()
+    expect(data).toEqual({ object: 'list', data: [] })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('x-request-id')).toBe('req-9')
+    expect(response.headers.get('x-modelport-target')).toBe('local/m')
+    // The same call awaited plainly is the data, and is a real Promise.
+    const plain = mp.models.list()
+    expect(plain).toBeInstanceOf(Promise)
+    expect(await plain).toEqual({ object: 'list', data: [] })
+    await expect(plain.then((list) => list.object).finally(() => {})).resolves.toBe('list')
   })
 
-  it('makes no metadata request with an explicit shape and datatype', async () => {
-    const server = await fakeSimplenet()
+  it('sends the query string of a call and leaves out undefined parameters', async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, { model: 'silero-vad', duration: 1, segments: [] }),
+    )
     const mp = createModelport({ baseUrl: server.url })
-    const result = await mp.infer<'y' | 'count'>('simplenet', {
-      inputs: { x: { data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], shape: [1, 10], datatype: 'FP32' } },
-      outputs: ['y'],
-      parameters: { priority: 1 },
+    await mp.audio.vad({
+      audio: new Uint8Array([1]),
+      threshold: 0.25,
+      min_speech_ms: undefined,
+      speech_pad_ms: 0,
     })
-    expect(routes(server)).toEqual(['POST /v2/models/simplenet/infer'])
-    expect(bodyOf(server, 0)).toEqual({
-      inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 10], data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }],
-      outputs: [{ name: 'y' }],
-      parameters: { priority: 1 },
-    })
-    expect(Object.keys(result.outputs).sort()).toEqual(['count', 'y'])
-  })
-
-  it('throws a TypeError naming the input when the data cannot fit the shape', async () => {
-    const server = await fakeSimplenet()
-    const mp = createModelport({ baseUrl: server.url })
-    const error = await mp.infer('simplenet', { inputs: { x: new Float32Array(7) } }).catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(TypeError)
-    expect((error as TypeError).message).toMatch(/'x'.*7 elements.*\[-1,10\]/)
-    expect(routes(server)).toEqual(['GET /v2/models/simplenet'])
-  })
-
-  it('throws a TypeError for an empty array with no datatype anywhere', async () => {
-    const server = await fakeSimplenet()
-    const mp = createModelport({ baseUrl: server.url })
-    const error = await mp
-      .infer('simplenet', { inputs: { z: { data: [], shape: [0] } } })
-      .catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(TypeError)
-    expect((error as TypeError).message).toContain("'z'")
-  })
-
-  it('does not cache a failed metadata request', async () => {
-    let status = 503
-    const server = await fakeSimplenet({ metadataStatus: () => status })
-    const mp = createModelport({ baseUrl: server.url })
-    const error = await rejection(mp.infer('simplenet', { inputs: { x: new Float32Array(10) } }))
-    expect(error).toBeInstanceOf(InternalServerError)
-    status = 200
-    await mp.infer('simplenet', { inputs: { x: new Float32Array(10) } })
-    expect(routes(server)).toEqual([
-      'GET /v2/models/simplenet',
-      'GET /v2/models/simplenet',
-      'POST /v2/models/simplenet/infer',
-    ])
-  })
-
-  it('caches metadata per version', async () => {
-    const server = await fakeSimplenet()
-    const mp = createModelport({ baseUrl: server.url })
-    await mp.infer('simplenet', { inputs: { x: new Float32Array(10) }, version: '1' })
-    await mp.infer('simplenet', { inputs: { x: new Float32Array(10) }, version: '1' })
-    await mp.infer('simplenet', { inputs: { x: new Float32Array(10) } })
-    expect(routes(server)).toEqual([
-      'GET /v2/models/simplenet/versions/1',
-      'POST /v2/models/simplenet/versions/1/infer',
-      'POST /v2/models/simplenet/versions/1/infer',
-      'GET /v2/models/simplenet',
-      'POST /v2/models/simplenet/infer',
-    ])
+    expect(server.requests[0]?.url).toBe('/v1/audio/vad?threshold=0.25&speech_pad_ms=0')
   })
 })

@@ -4,6 +4,8 @@ import {
   BadRequestError,
   ConflictError,
   ConnectionError,
+  describeCause,
+  errorFromEvent,
   errorFromResponse,
   InternalServerError,
   ModelportError,
@@ -84,6 +86,24 @@ describe('errorFromResponse', () => {
       {
         given: { text: '{"detail":"x"}' },
         want: { message: 'HTTP 404: {"detail":"x"}', code: undefined, body: { detail: 'x' } },
+      },
+    ],
+    [
+      'a /v1 shape with a null code',
+      {
+        given: { text: '{"error":{"message":"gone","type":"not_found_error","code":null,"param":null}}' },
+        want: {
+          message: 'gone',
+          code: undefined,
+          body: { error: { message: 'gone', type: 'not_found_error', code: null, param: null } },
+        },
+      },
+    ],
+    [
+      'an error member that is neither shape',
+      {
+        given: { text: '{"error":42}' },
+        want: { message: 'HTTP 404: {"error":42}', code: undefined, body: { error: 42 } },
       },
     ],
     [
@@ -171,7 +191,7 @@ describe('instanceof', () => {
     expect(error.status).toBeUndefined()
   })
 
-  it('a ModelportError from a second copy of the module is instanceof ModelportError', async () => {
+  it('every class matches its own kind from a second copy of the module, and only its own', async () => {
     // A query string makes Vite treat the same file as a different module: a second instance, like a
     // duplicate install of the SDK.
     const specifier = '../src/errors.ts?copy'
@@ -181,10 +201,113 @@ describe('instanceof', () => {
 
     const foreign = copy.errorFromResponse(404, new Headers(), { error: 'nope' }, '')
     expect(foreign instanceof copy.NotFoundError).toBe(true)
+    expect(foreign instanceof NotFoundError).toBe(true)
     expect(foreign instanceof ModelportError).toBe(true)
+    expect(foreign instanceof BadRequestError).toBe(false)
+    expect(foreign instanceof InternalServerError).toBe(false)
     expect(new copy.ModelportError('x') instanceof ModelportError).toBe(true)
+    expect(new copy.ModelportError('x') instanceof NotFoundError).toBe(false)
     expect(new ModelportError('x') instanceof copy.ModelportError).toBe(true)
     expect(new NotFoundError('x') instanceof copy.ModelportError).toBe(true)
+    expect(new NotFoundError('x') instanceof copy.NotFoundError).toBe(true)
+    expect(new RateLimitError('x') instanceof copy.NotFoundError).toBe(false)
+    expect(new copy.TimeoutError('x') instanceof TimeoutError).toBe(true)
+    expect(new copy.TimeoutError('x') instanceof ConnectionError).toBe(false)
     expect(new Error('x') instanceof copy.ModelportError).toBe(false)
+    expect({ name: 'NotFoundError' } instanceof copy.NotFoundError).toBe(false)
+  })
+
+  it("a caller's subclass matches itself and its parents, not its siblings", () => {
+    class ModelGoneError extends NotFoundError {}
+    const gone = new ModelGoneError('gone', { status: 404 })
+    expect(gone instanceof ModelGoneError).toBe(true)
+    expect(gone instanceof NotFoundError).toBe(true)
+    expect(gone instanceof ModelportError).toBe(true)
+    expect(new NotFoundError('x') instanceof ModelGoneError).toBe(false)
+    expect(gone.name).toBe('NotFoundError')
+  })
+})
+
+describe('errorFromEvent', () => {
+  const headers = new Headers({ 'x-request-id': 'req-s' })
+  const cases: [string, { given: string; want: { Class: ErrorClass; message: string; code?: string } }][] = [
+    [
+      'a rate limit',
+      {
+        given: JSON.stringify({
+          error: { message: 'slow down', type: 'rate_limit_error', code: 'rate_limited', param: null },
+        }),
+        want: { Class: RateLimitError, message: 'slow down', code: 'rate_limited' },
+      },
+    ],
+    [
+      'an upstream failure',
+      {
+        given: JSON.stringify({
+          error: {
+            message: 'openai/gpt: reset',
+            type: 'upstream_error',
+            code: 'upstream_failed',
+            param: null,
+          },
+        }),
+        want: { Class: InternalServerError, message: 'openai/gpt: reset', code: 'upstream_failed' },
+      },
+    ],
+    [
+      'a bad request',
+      {
+        given: JSON.stringify({
+          error: { message: 'bad', type: 'invalid_request_error', code: null, param: 'model' },
+        }),
+        want: { Class: BadRequestError, message: 'bad' },
+      },
+    ],
+    [
+      'the /v2 shape',
+      { given: '{"error":"broken"}', want: { Class: InternalServerError, message: 'broken' } },
+    ],
+    [
+      'text that is not JSON',
+      {
+        given: 'upstream hung up',
+        want: { Class: InternalServerError, message: 'The stream failed: upstream hung up' },
+      },
+    ],
+  ]
+  it.each(cases)('classes %s by its type', (_, { given, want }) => {
+    const error = errorFromEvent(given, headers)
+    expect(error.constructor).toBe(want.Class)
+    expect(error.message).toBe(want.message)
+    expect(error.code).toBe(want.code)
+    expect(error.status).toBeUndefined()
+    expect(error.requestId).toBe('req-s')
+  })
+})
+
+describe('describeCause', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
+  const cases: [string, { given: unknown; want: string }][] = [
+    [
+      'fetch failed with a cause',
+      {
+        given: new TypeError('fetch failed', { cause: refused }),
+        want: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9',
+      },
+    ],
+    [
+      'a cause with a code and no message (an AggregateError)',
+      {
+        given: new TypeError('fetch failed', {
+          cause: Object.assign(new AggregateError([], ''), { code: 'ECONNREFUSED' }),
+        }),
+        want: 'fetch failed: ECONNREFUSED',
+      },
+    ],
+    ['no cause', { given: new Error('socket hang up'), want: 'socket hang up' }],
+    ['not an error', { given: 'boom', want: 'boom' }],
+  ]
+  it.each(cases)('%s', (_, { given, want }) => {
+    expect(describeCause(given)).toBe(want)
   })
 })

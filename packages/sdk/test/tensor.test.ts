@@ -60,6 +60,14 @@ describe('inferShape', () => {
   it.each(cases)('%s', (_, { given, want }) => {
     expect(inferShape(given.declared, given.length)).toEqual(want)
   })
+
+  it('returns a copy of a fixed shape, never the metadata array itself', () => {
+    const declared = [2, 3]
+    const shape = inferShape(declared, 6)
+    expect(shape).not.toBe(declared)
+    shape?.push(1)
+    expect(declared).toEqual([2, 3])
+  })
 })
 
 describe('toJsonData', () => {
@@ -129,6 +137,64 @@ describe('toJsonData', () => {
     const json = toJsonData(given.data, given.datatype)
     expect(Array.isArray(json)).toBe(true)
     expect(json).toStrictEqual(want)
+  })
+
+  const refused: [string, { given: { data: TensorArray; datatype: Datatype }; want: string }][] = [
+    [
+      'a fraction for INT8',
+      {
+        given: { data: [1.5], datatype: 'INT8' },
+        want: "Input 'x': 1.5 is not a INT8 value (an integer in its range).",
+      },
+    ],
+    [
+      'Infinity for INT32',
+      {
+        given: { data: [Number.POSITIVE_INFINITY], datatype: 'INT32' },
+        want: "Input 'x': Infinity is not a INT32 value",
+      },
+    ],
+    [
+      '2^32 for UINT32',
+      { given: { data: [2 ** 32], datatype: 'UINT32' }, want: "Input 'x': 4294967296 is not a UINT32 value" },
+    ],
+    [
+      '-129 from an Int16Array for INT8',
+      { given: { data: Int16Array.of(-129), datatype: 'INT8' }, want: "Input 'x': -129 is not a INT8 value" },
+    ],
+    [
+      '2^64 for UINT64',
+      {
+        given: { data: [2 ** 64], datatype: 'UINT64' },
+        want: "Input 'x': 18446744073709552000 is not a UINT64 value",
+      },
+    ],
+    [
+      'a fraction for INT64',
+      { given: { data: [0.5], datatype: 'INT64' }, want: "Input 'x': 0.5 is not a INT64 value" },
+    ],
+    [
+      'BF16',
+      {
+        given: { data: [1], datatype: 'BF16' },
+        want: "Input 'x': BF16 is not supported; send FP32 or FP16.",
+      },
+    ],
+  ]
+  it.each(refused)('refuses %s with a TypeError naming the input', (_, { given, want }) => {
+    expect(() => toJsonData(given.data, given.datatype, 'x')).toThrow(TypeError)
+    expect(() => toJsonData(given.data, given.datatype, 'x')).toThrow(want)
+  })
+
+  it('rounds FP16 values to the nearest half, as the binary path sends them', () => {
+    expect(toJsonData([0.1, 1 / 3, 2049, 65519, 65520, -1e-8], 'FP16')).toEqual([
+      0.0999755859375,
+      0.333251953125,
+      2048,
+      65504,
+      'Infinity',
+      -0,
+    ])
   })
 
   it('survives JSON.stringify without losing big integers', () => {

@@ -104,7 +104,9 @@ export interface paths {
          * @description PP-OCRv4 text detection, orientation classification and recognition (Chinese and English).
          *     Send the image as the raw body (`image/png`, `image/jpeg`, `image/webp`), as multipart field
          *     `image`, or as base64 in JSON. Lines come back in reading order; `box` is four corner points
-         *     (top-left, top-right, bottom-right, bottom-left) in image pixels.
+         *     (top-left, top-right, bottom-right, bottom-left) in image pixels. An image over the server's
+         *     limits (by default 20 MiB, or 40 million pixels as its header declares) is refused with a 413
+         *     before it is decoded.
          */
         post: operations["recognizeText"];
         delete?: never;
@@ -351,6 +353,201 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/repository/index": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * List the model repository
+         * @description Model repository extension (`model_repository`): every version of every model this server has,
+         *     with its state, and the models in the repository folder that are not loaded. `READY` includes
+         *     versions released when idle (`reason` says so): the next request loads them.
+         */
+        post: operations["repositoryIndex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load or reload a model
+         * @description Reads the model's folder in the repository again (or its built-in files) and loads what is new
+         *     or changed: a new version folder, a replaced `model.onnx`, a changed `model.json`, or versions
+         *     not in memory. Requests keep flowing meanwhile: the newest version becomes the served one only
+         *     once it is loaded, and the version it replaces finishes its requests in flight before it is
+         *     released. Answers once the loading is done. A model whose folder is gone is removed.
+         */
+        post: operations["repositoryModelLoad"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/unload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unload a model
+         * @description Releases every version of the model once its requests in flight have finished, then answers.
+         *     Until it is loaded again, its requests are answered 503.
+         */
+        post: operations["repositoryModelUnload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of every model
+         * @description Statistics extension (`statistics`) for every version of every model, since the server started.
+         */
+        get: operations["allModelStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Statistics of a model
+         * @description Statistics for every version of the model.
+         */
+        get: operations["modelStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/models/{model}/versions/{version}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+                /**
+                 * @description A numeric model version.
+                 * @example 1
+                 */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        /** Statistics of a model version */
+        get: operations["modelVersionStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the contract
+         * @description This document as JSON (OpenAPI 3.1): the SDK's types and the server's request validators are
+         *     generated from it, and the reference at `/docs` renders it.
+         */
+        get: operations["getContract"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open the API reference
+         * @description This reference, interactive: the server serves the page and its script, so it works with no
+         *     network beyond the server. `pnpm build:docs` writes the same reference as one static HTML file.
+         */
+        get: operations["getApiReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -362,8 +559,11 @@ export interface components {
          * @enum {string}
          */
         Task: "raw" | "embeddings" | "ocr" | "vad" | "chat";
-        /** @enum {string} */
-        ModelState: "loading" | "ready" | "unavailable";
+        /**
+         * @description `unloaded`: not in memory (released after its keep-alive, or unloaded on request); after a release the next request loads it again.
+         * @enum {string}
+         */
+        ModelState: "loading" | "ready" | "unloaded" | "unavailable";
         Model: {
             /** @description The model name to call it by. */
             id: string;
@@ -414,6 +614,57 @@ export interface components {
             version?: components["schemas"]["ModelVersion"];
             ready: boolean;
         };
+        RepositoryIndexRequest: {
+            /**
+             * @description Only the versions that take requests.
+             * @default false
+             */
+            ready?: boolean;
+        };
+        RepositoryIndexEntry: {
+            name: string;
+            version?: components["schemas"]["ModelVersion"];
+            /**
+             * @description `READY`: takes requests (loaded, or released when idle and loaded by the next request); `LOADING`; `UNAVAILABLE`: failed to load, unloaded on request, or in the repository but not loaded.
+             * @enum {string}
+             */
+            state: "READY" | "LOADING" | "UNAVAILABLE";
+            /** @description Why it is in this state, when that needs saying. */
+            reason: string;
+        };
+        RepositoryIndex: components["schemas"]["RepositoryIndexEntry"][];
+        RepositoryModelRequest: {
+            parameters?: components["schemas"]["Parameters"];
+        };
+        /** @description Empty on success. */
+        RepositoryModelResponse: Record<string, never>;
+        DurationStatistic: {
+            count: number;
+            /** @description Cumulative nanoseconds. */
+            ns: number;
+        };
+        InferenceStatistics: {
+            success: components["schemas"]["DurationStatistic"];
+            fail: components["schemas"]["DurationStatistic"];
+            /** @description Time waiting for the version to load, when a request found it released. */
+            queue: components["schemas"]["DurationStatistic"];
+            /** @description Time in the runtime, its batch queue included. */
+            compute_infer: components["schemas"]["DurationStatistic"];
+        };
+        ModelStatistics: {
+            name: string;
+            version: components["schemas"]["ModelVersion"];
+            /** @description When the last request finished, in ms since the epoch (0: never). */
+            last_inference: number;
+            /** @description Rows inferred successfully (a batch of 8 counts 8). */
+            inference_count: number;
+            /** @description Model runs; one run can serve a dynamic batch of requests. */
+            execution_count: number;
+            inference_stats: components["schemas"]["InferenceStatistics"];
+        };
+        StatisticsResponse: {
+            model_stats: components["schemas"]["ModelStatistics"][];
+        };
         /**
          * @description Open Inference Protocol tensor datatype. FP16 travels as JSON numbers, BYTES as strings and
          *     BOOL as booleans. BF16 is refused with a 400: ONNX Runtime for Node cannot carry it.
@@ -438,7 +689,7 @@ export interface components {
         TensorElement: number | string | boolean;
         /** @description Row-major elements, flat or nested (arrays of arrays of elements) to match the shape. */
         TensorData: (components["schemas"]["TensorElement"] | unknown[])[];
-        /** @description Free-form protocol parameters. */
+        /** @description Free-form protocol parameters. The binary tensor data extension uses three: `binary_data_size` (integer) on an input or output whose bytes travel after the JSON header, `binary_data` (boolean) on a requested output to have it returned as binary data, and `binary_data_output` (boolean) on the request to have every output returned as binary data unless an output says otherwise. */
         Parameters: {
             [key: string]: string | number | boolean;
         };
@@ -460,6 +711,39 @@ export interface components {
             inputs: components["schemas"]["RequestInput"][];
             /** @description The outputs to return; all of them when omitted. */
             outputs?: components["schemas"]["RequestOutput"][];
+        };
+        /** @description An input in the JSON header of a binary request: with `parameters.binary_data_size` its elements are that many bytes of the binary part and `data` is left out; without it, `data` holds them. */
+        BinaryRequestInput: {
+            name: string;
+            shape: number[];
+            datatype: components["schemas"]["Datatype"];
+            parameters?: components["schemas"]["Parameters"];
+            data?: components["schemas"]["TensorData"];
+        };
+        /** @description The JSON header of an `application/octet-stream` inference request. */
+        InferenceRequestHeader: {
+            /** @description Echoed in the response. */
+            id?: string;
+            parameters?: components["schemas"]["Parameters"];
+            inputs: components["schemas"]["BinaryRequestInput"][];
+            /** @description The outputs to return; all of them when omitted. */
+            outputs?: components["schemas"]["RequestOutput"][];
+        };
+        /** @description An output in the JSON header of a binary response: `parameters.binary_data_size` bytes of the binary part when it was asked for as binary data, else `data`. */
+        BinaryResponseOutput: {
+            name: string;
+            shape: number[];
+            datatype: components["schemas"]["Datatype"];
+            parameters?: components["schemas"]["Parameters"];
+            data?: components["schemas"]["TensorData"];
+        };
+        /** @description The JSON header of an `application/octet-stream` inference response. */
+        InferenceResponseHeader: {
+            model_name: string;
+            model_version?: string;
+            id?: string;
+            parameters?: components["schemas"]["Parameters"];
+            outputs: components["schemas"]["BinaryResponseOutput"][];
         };
         ResponseOutput: {
             name: string;
@@ -504,7 +788,7 @@ export interface components {
             model: string;
             messages: components["schemas"]["ChatMessage"][];
             /** @default false */
-            stream: boolean;
+            stream?: boolean;
             stream_options?: {
                 include_usage?: boolean;
             };
@@ -595,7 +879,7 @@ export interface components {
              * @default float
              * @enum {string}
              */
-            encoding_format: "float" | "base64";
+            encoding_format?: "float" | "base64";
             /** @description Truncate to this many dimensions and renormalize. */
             dimensions?: number;
             user?: string;
@@ -671,12 +955,14 @@ export interface components {
                 "application/json": components["schemas"]["ModelReadyResponse"];
             };
         };
-        /** @description The requested outputs. */
+        /** @description The requested outputs. When any output was asked for as binary data (`binary_data` on the output, or `binary_data_output` on the request), the body is `application/octet-stream`: a JSON header of `Inference-Header-Content-Length` bytes, whose binary outputs carry `binary_data_size` instead of `data`, followed by those outputs' raw bytes in output order. */
         InferenceResponse: {
             headers: {
+                "Inference-Header-Content-Length": components["headers"]["InferenceHeaderContentLength"];
                 [name: string]: unknown;
             };
             content: {
+                "application/octet-stream": string;
                 "application/json": components["schemas"]["InferenceResponse"];
             };
         };
@@ -816,6 +1102,16 @@ export interface components {
                 "application/json": components["schemas"]["V2Error"];
             };
         };
+        /** @description The model's request queue is full; try again after `Retry-After` seconds. */
+        V2QueueFull: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+            };
+        };
         /** @description The model is not loaded yet, or failed to load. */
         V2Unavailable: {
             headers: {
@@ -823,6 +1119,24 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["V2Error"];
+            };
+        };
+        /** @description The request is malformed, or the model's folder cannot be read or a version failed to load; the message says which. */
+        V2LoadFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+            };
+        };
+        /** @description Statistics per model version, since the server started. */
+        Statistics: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["StatisticsResponse"];
             };
         };
     };
@@ -837,11 +1151,18 @@ export interface components {
          * @example 1
          */
         ModelVersion: components["schemas"]["ModelVersion"];
+        /**
+         * @description Binary tensor data extension (`binary_tensor_data`): the length in bytes of the JSON header (`InferenceRequestHeader`) at the start of an `application/octet-stream` body; the inputs' raw bytes follow it, in input order. Without this header the whole body is JSON.
+         * @example 118
+         */
+        InferenceHeaderContentLength: number;
     };
     requestBodies: {
+        /** @description JSON tensors, or (binary tensor data extension) a JSON header of `Inference-Header-Content-Length` bytes followed by the raw bytes of each input that has a `binary_data_size` parameter, in input order: little-endian, row-major, without padding; BOOL one byte each, FP16 the half bits, BYTES each element as a 4-byte little-endian length and its bytes. */
         InferenceRequest: {
             content: {
                 "application/json": components["schemas"]["InferenceRequest"];
+                "application/octet-stream": string;
             };
         };
     };
@@ -850,10 +1171,12 @@ export interface components {
         RequestId: string;
         /** @description The target that answered: `<provider>/<model>`. */
         Target: string;
-        /** @description How many upstream attempts this answer took, retries and fallbacks included. */
+        /** @description How many upstream attempts this answer took, retries and fallbacks included; 0 when none was made (a bad request, or every circuit open). */
         Attempts: number;
         /** @description Seconds to wait before trying again. */
         RetryAfter: number;
+        /** @description Binary tensor data extension: the length in bytes of the JSON header at the start of the body; the outputs' raw bytes follow it. Present only when the body is `application/octet-stream`. */
+        InferenceHeaderContentLength: number;
     };
     pathItems: never;
 }
@@ -986,7 +1309,10 @@ export interface operations {
     recognizeText: {
         parameters: {
             query?: {
-                /** @description Drop lines recognized with less confidence than this (0–1, default 0.5). */
+                /**
+                 * @description Drop lines recognized with less confidence than this (0–1, default 0.5). A `min_confidence`
+                 *     in a multipart or JSON body takes precedence.
+                 */
                 min_confidence?: number;
             };
             header?: never;
@@ -1020,6 +1346,7 @@ export interface operations {
             401: components["responses"]["V1Unauthorized"];
             413: components["responses"]["V1TooLarge"];
             415: components["responses"]["V1UnsupportedMedia"];
+            429: components["responses"]["V1RateLimited"];
             503: components["responses"]["V1Unavailable"];
             default: components["responses"]["V1Error"];
         };
@@ -1247,7 +1574,13 @@ export interface operations {
     modelInfer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Binary tensor data extension (`binary_tensor_data`): the length in bytes of the JSON header (`InferenceRequestHeader`) at the start of an `application/octet-stream` body; the inputs' raw bytes follow it, in input order. Without this header the whole body is JSON.
+                 * @example 118
+                 */
+                "Inference-Header-Content-Length"?: components["parameters"]["InferenceHeaderContentLength"];
+            };
             path: {
                 /**
                  * @description A model name. Names are plain identifiers, never paths.
@@ -1264,6 +1597,7 @@ export interface operations {
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
             413: components["responses"]["V2TooLarge"];
+            429: components["responses"]["V2QueueFull"];
             503: components["responses"]["V2Unavailable"];
             default: components["responses"]["V2Error"];
         };
@@ -1271,7 +1605,13 @@ export interface operations {
     modelVersionInfer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Binary tensor data extension (`binary_tensor_data`): the length in bytes of the JSON header (`InferenceRequestHeader`) at the start of an `application/octet-stream` body; the inputs' raw bytes follow it, in input order. Without this header the whole body is JSON.
+                 * @example 118
+                 */
+                "Inference-Header-Content-Length"?: components["parameters"]["InferenceHeaderContentLength"];
+            };
             path: {
                 /**
                  * @description A model name. Names are plain identifiers, never paths.
@@ -1293,8 +1633,211 @@ export interface operations {
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
             413: components["responses"]["V2TooLarge"];
+            429: components["responses"]["V2QueueFull"];
             503: components["responses"]["V2Unavailable"];
             default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryIndex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RepositoryIndexRequest"];
+            };
+        };
+        responses: {
+            /** @description One entry per model version; models not loaded have no version. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepositoryIndex"];
+                };
+            };
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelLoad: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RepositoryModelRequest"];
+            };
+        };
+        responses: {
+            /** @description Loaded; the newest version that loaded is served. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepositoryModelResponse"];
+                };
+            };
+            400: components["responses"]["V2LoadFailed"];
+            401: components["responses"]["V2Unauthorized"];
+            404: components["responses"]["V2NotFound"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelUnload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RepositoryModelRequest"];
+            };
+        };
+        responses: {
+            /** @description Unloaded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepositoryModelResponse"];
+                };
+            };
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            404: components["responses"]["V2NotFound"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    allModelStatistics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Statistics"];
+            401: components["responses"]["V2Unauthorized"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    modelStatistics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Statistics"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            404: components["responses"]["V2NotFound"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    modelVersionStatistics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+                /**
+                 * @description A numeric model version.
+                 * @example 1
+                 */
+                version: components["parameters"]["ModelVersion"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Statistics"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            404: components["responses"]["V2NotFound"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    getContract: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The contract. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        openapi: string;
+                        info: Record<string, never>;
+                        paths: Record<string, never>;
+                    };
+                };
+            };
+        };
+    };
+    getApiReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reference page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
     };
 }

@@ -3,39 +3,31 @@
  * FP16 tensors are carried as their 16-bit patterns in a `Uint16Array`.
  */
 
-const f32 = new Float32Array(1)
-const u32 = new Uint32Array(f32.buffer)
+/** `x` rounded to an integer, ties to even. */
+function roundEven(x: number): number {
+  const floor = Math.floor(x)
+  const rest = x - floor
+  return rest > 0.5 || (rest === 0.5 && floor % 2) ? floor + 1 : floor
+}
 
-/** The half-precision bit pattern nearest to `value` (round half to even). */
+/**
+ * The half-precision bit pattern nearest to `value` (round half to even), rounded once from the double
+ * itself: scaling by powers of two is exact, so no intermediate float32 rounding can shift a tie.
+ */
 export function toFloat16Bits(value: number): number {
-  f32[0] = value
-  const x = u32[0] as number
-  const sign = (x >>> 16) & 0x8000
-  const exponent = (x >>> 23) & 0xff
-  let mantissa = x & 0x7fffff
-
-  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0)
-  const e = exponent - 127 + 15
-  if (e >= 0x1f) return sign | 0x7c00
-  // `value` was rounded to float32 above; on a float32 tie, break it by where `value` really lies.
-  const above = Math.abs(value) > Math.abs(f32[0] as number)
-  const below = Math.abs(value) < Math.abs(f32[0] as number)
-  if (e <= 0) {
-    // Subnormal half (or zero): shift the implicit leading bit in, then round to even.
-    if (e < -10) return sign
-    mantissa |= 0x800000
-    const shift = 14 - e
-    const half = 1 << (shift - 1)
-    const rest = mantissa & ((1 << shift) - 1)
-    let bits = mantissa >>> shift
-    if (rest > half || (rest === half && !below && (above || bits & 1))) bits++
-    return sign | bits
-  }
-  let bits = (e << 10) | (mantissa >>> 13)
-  const rest = mantissa & 0x1fff
-  // A carry out of the mantissa correctly bumps the exponent, up to infinity.
-  if (rest > 0x1000 || (rest === 0x1000 && !below && (above || bits & 1))) bits++
-  return sign | bits
+  const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0
+  const magnitude = Math.abs(value)
+  if (Number.isNaN(value)) return 0x7e00
+  // 65520 is halfway between the largest half, 65504, and 2^16: it and everything above round to infinity.
+  if (magnitude >= 65520) return sign | 0x7c00
+  // Subnormal halves are whole multiples of 2^-24; rounding up to 1024 of them gives the smallest normal.
+  if (magnitude < 2 ** -14) return sign | roundEven(magnitude * 2 ** 24)
+  let exponent = Math.floor(Math.log2(magnitude))
+  // Math.log2 may miss by one next to a power of two.
+  if (2 ** exponent > magnitude) exponent--
+  else if (2 ** (exponent + 1) <= magnitude) exponent++
+  // A mantissa that rounds up to 1024 carries into the exponent, as it should.
+  return sign | (((exponent + 15) << 10) + roundEven((magnitude / 2 ** exponent - 1) * 1024))
 }
 
 /** The number a half-precision bit pattern stands for. */

@@ -30,11 +30,32 @@ export interface DatatypeArrays {
 
 export type TensorArray = DatatypeArrays[keyof DatatypeArrays] | Uint16Array | number[]
 
+type JsonElement = number | string | boolean
+
 /** A tensor: row-major `data`, its `shape` and its protocol `datatype`. */
-export interface Tensor<D extends Datatype = Datatype> {
+export interface Tensor<D extends Datatype = Datatype, Shape extends number[] = number[]> {
   datatype: D
-  shape: number[]
+  shape: Shape
   data: DatatypeArrays[D]
+}
+
+/** The arrays an input of each datatype may be given as. */
+export interface DatatypeInputs {
+  BOOL: boolean[] | Uint8Array
+  UINT8: Uint8Array | number[]
+  UINT16: Uint16Array | number[]
+  UINT32: Uint32Array | number[]
+  UINT64: BigUint64Array | number[]
+  INT8: Int8Array | number[]
+  INT16: Int16Array | number[]
+  INT32: Int32Array | number[]
+  INT64: BigInt64Array | number[]
+  /** Values, or half bit patterns in a `Uint16Array`. */
+  FP16: Float32Array | Uint16Array | number[]
+  FP32: Float32Array | number[]
+  FP64: Float64Array | number[]
+  BYTES: string[]
+  BF16: never
 }
 
 /**
@@ -44,7 +65,13 @@ export interface Tensor<D extends Datatype = Datatype> {
  */
 export type TensorInput = TensorArray | { data: TensorArray; shape?: number[]; datatype?: Datatype }
 
-const arrayDatatypes: [abstract new (...args: never[]) => unknown, Datatype][] = [
+interface TypedArrayClass {
+  new (buffer: ArrayBuffer): ArrayBufferView & ArrayLike<number | bigint>
+  readonly BYTES_PER_ELEMENT: number
+}
+
+/** The typed array class of each fixed-size numeric datatype. */
+export const arrayDatatypes: [TypedArrayClass, Datatype][] = [
   [Float32Array, 'FP32'],
   [Float64Array, 'FP64'],
   [Int8Array, 'INT8'],
@@ -56,6 +83,9 @@ const arrayDatatypes: [abstract new (...args: never[]) => unknown, Datatype][] =
   [Uint32Array, 'UINT32'],
   [BigUint64Array, 'UINT64'],
 ]
+
+/** The typed array class that holds `datatype`, if it is a fixed-size numeric one (FP16 aside). */
+export const arrayClass = (datatype: Datatype) => arrayDatatypes.find(([, d]) => d === datatype)?.[0]
 
 /** The datatype an array implies when nothing else says: typed arrays by class, `boolean[]`, `string[]`. */
 export function datatypeOf(data: TensorArray): Datatype | undefined {
@@ -71,90 +101,83 @@ export function datatypeOf(data: TensorArray): Datatype | undefined {
 export function inferShape(declared: number[], length: number): number[] | undefined {
   const dynamic = declared.filter((d) => d < 0).length
   const fixed = declared.reduce((n, d) => (d < 0 ? n : n * d), 1)
-  if (dynamic === 0) return fixed === length ? declared : undefined
+  if (dynamic === 0) return fixed === length ? [...declared] : undefined
   if (dynamic > 1 || fixed === 0 || length % fixed !== 0) return undefined
   return declared.map((d) => (d < 0 ? length / fixed : d))
 }
 
-type JsonElement = number | string | boolean
+/** One element as its datatype carries it; FP16 as its half bits. */
+export type Element = number | bigint | boolean | string
+
+/**
+ * A function turning each element of `data` into what `datatype` carries, checking that integers are
+ * integers in range (nothing is truncated or wrapped) and rounding FP16 values to the nearest half, so
+ * JSON and binary requests carry the same bits. Errors name the input.
+ */
+export function elementEncoder(
+  data: TensorArray,
+  datatype: Datatype,
+  name: string,
+): (value: unknown) => Element {
+  if (datatype === 'BOOL') return (v) => (typeof v === 'boolean' ? v : v !== 0)
+  if (datatype === 'BYTES') return String
+  if (datatype === 'FP16') return data instanceof Uint16Array ? Number : (v) => toFloat16Bits(Number(v))
+  if (datatype[0] === 'F') return Number
+  const Class = arrayClass(datatype)
+  if (!Class) throw new TypeError(`Input '${name}': ${datatype} is not supported; send FP32 or FP16.`)
+  const probe = new Class(new ArrayBuffer(8)) as unknown as unknown[]
+  const wide = datatype.endsWith('64')
+  return (v) => {
+    // Stored and read back, a value that is not an integer in the datatype's range comes back different.
+    const value = !wide ? Number(v) : typeof v !== 'bigint' && Number.isInteger(v) ? BigInt(v as number) : v
+    try {
+      probe[0] = value
+    } catch {}
+    if (probe[0] === value) return value as number | bigint
+    throw new TypeError(`Input '${name}': ${v} is not a ${datatype} value (an integer in its range).`)
+  }
+}
 
 function jsonFloat(value: number): number | string {
   if (Number.isFinite(value)) return value
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'
 }
 
-function jsonInteger(value: bigint | number): number | string {
-  const n = Number(value)
-  return Number.isSafeInteger(n) ? n : String(value)
-}
-
-/** The protocol's JSON form of `data` as `datatype`. Nothing is rounded: big integers become strings. */
-export function toJsonData(data: TensorArray, datatype: Datatype): JsonElement[] {
+/**
+ * The protocol's JSON form of `data` as `datatype`. Big integers become decimal strings and non-finite
+ * floats `"NaN"`/`"Infinity"`/`"-Infinity"`; a non-integer or out-of-range integer throws a `TypeError`.
+ */
+export function toJsonData(data: TensorArray, datatype: Datatype, name = 'tensor'): JsonElement[] {
+  const encode = elementEncoder(data, datatype, name)
   const out: JsonElement[] = new Array(data.length)
   for (let i = 0; i < data.length; i++) {
-    const value = data[i] as number | bigint | boolean | string
-    if (datatype === 'BOOL') out[i] = typeof value === 'boolean' ? value : value !== 0
-    else if (datatype === 'BYTES') out[i] = String(value)
-    else if (datatype === 'FP16' && data instanceof Uint16Array)
-      out[i] = jsonFloat(fromFloat16Bits(value as number))
-    else if (datatype === 'FP16' || datatype === 'FP32' || datatype === 'FP64')
-      out[i] = jsonFloat(value as number)
-    else out[i] = jsonInteger(value as number | bigint)
+    const value = encode(data[i])
+    if (typeof value === 'bigint')
+      out[i] = Number.isSafeInteger(Number(value)) ? Number(value) : String(value)
+    else if (datatype === 'FP16') out[i] = jsonFloat(fromFloat16Bits(value as number))
+    else out[i] = typeof value === 'number' ? jsonFloat(value) : value
   }
   return out
 }
 
-function flatten(data: unknown[]): unknown[] {
-  return data.some(Array.isArray) ? (data.flat(Number.POSITIVE_INFINITY) as unknown[]) : data
-}
-
-function floatOf(value: unknown): number {
-  if (typeof value === 'number') return value
-  if (value === 'NaN') return Number.NaN
-  if (value === 'Infinity') return Number.POSITIVE_INFINITY
-  if (value === '-Infinity') return Number.NEGATIVE_INFINITY
-  return Number(value)
-}
-
 /** A protocol output as a typed tensor. */
 export function fromJsonOutput(output: ResponseOutput): Tensor {
-  const values = flatten(output.data)
+  const values = output.data.flat(Number.POSITIVE_INFINITY) as unknown[]
   const { datatype, shape } = output
-  const numbers = () => values.map(floatOf)
-  const integers = () => values.map((v) => BigInt(v as number | string))
-  const data = (() => {
-    switch (datatype) {
-      case 'BOOL':
-        return values.map((v) => v === true || v === 1)
-      case 'BYTES':
-        return values.map(String)
-      case 'FP16':
-      case 'FP32':
-        return Float32Array.from(numbers())
-      case 'FP64':
-        return Float64Array.from(numbers())
-      case 'INT8':
-        return Int8Array.from(numbers())
-      case 'INT16':
-        return Int16Array.from(numbers())
-      case 'INT32':
-        return Int32Array.from(numbers())
-      case 'INT64':
-        return BigInt64Array.from(integers())
-      case 'UINT8':
-        return Uint8Array.from(numbers())
-      case 'UINT16':
-        return Uint16Array.from(numbers())
-      case 'UINT32':
-        return Uint32Array.from(numbers())
-      case 'UINT64':
-        return BigUint64Array.from(integers())
-      default:
-        throw new TypeError(
-          `The server sent a tensor of datatype ${datatype}, which this SDK cannot represent.`,
-        )
-    }
-  })()
+  let data: unknown
+  if (datatype === 'BOOL') data = values.map((v) => v === true || v === 1)
+  else if (datatype === 'BYTES') data = values.map(String)
+  else {
+    const Class = (datatype === 'FP16' ? Float32Array : arrayClass(datatype)) as
+      | { from(values: unknown[], map: (value: never) => unknown): unknown }
+      | undefined
+    if (!Class)
+      throw new TypeError(
+        `The server sent a tensor of datatype ${datatype}, which this SDK cannot represent.`,
+      )
+    // Typed arrays read "NaN", "Infinity" and decimal strings themselves; 64-bit integers need BigInt.
+    data = Class.from(values, datatype.endsWith('64') && datatype !== 'FP64' ? BigInt : Number)
+  }
   return { datatype, shape, data } as Tensor
 }
 

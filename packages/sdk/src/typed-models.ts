@@ -1,0 +1,71 @@
+/**
+ * The runtime of generated model functions (`modelport-gen-client`): each deployed model becomes a
+ * function typed by its metadata, e.g. `models.simplenet({ x })`.
+ */
+import { ApiPromise } from './api-promise.js'
+import type { RequestOptions } from './client.js'
+import type { InferRequest, InferResult } from './infer.js'
+import { type Datatype, type DatatypeInputs, inferShape, type TensorInput } from './tensor/tensor.js'
+
+/** An input given with its shape. */
+export interface ShapedInput<D extends Datatype, Shape extends number[]> {
+  data: DatatypeInputs[D]
+  shape: Shape
+}
+
+/** An input given bare (its shape worked out from the model's) or with its shape. */
+export type ModelInput<D extends Datatype, Shape extends number[]> = DatatypeInputs[D] | ShapedInput<D, Shape>
+
+/** A deployed model's name on the server and its inputs' declared datatypes and shapes (`-1` is dynamic). */
+export interface ModelSignature {
+  name: string
+  inputs: Record<string, readonly [Datatype, readonly number[]]>
+}
+
+/** Options of a generated model function: per-call request options and the inference ones. */
+export interface ModelCallOptions<Version extends string = string>
+  extends RequestOptions,
+    Pick<InferRequest, 'id' | 'parameters' | 'binary'> {
+  /** A version the model had when the functions were generated; the newest when omitted. */
+  version?: Version
+}
+
+/** A generated model function: typed inputs in, typed outputs out. */
+export type ModelFunction<Inputs, Outputs, Version extends string = string> = (
+  inputs: Inputs,
+  options?: ModelCallOptions<Version>,
+) => ApiPromise<Outputs>
+
+/** What the functions call: a client's `infer`. */
+export interface Infers {
+  infer(model: string, request: InferRequest, opts?: RequestOptions): ApiPromise<InferResult>
+}
+
+/** One typed function per signature, calling `client.infer` with the declared datatypes and shapes. */
+export function bindModels<Models>(client: Infers, signatures: Record<keyof Models, ModelSignature>): Models {
+  const models: Record<string, ModelFunction<Record<string, TensorInput>, unknown>> = {}
+  for (const [key, { name: model, inputs: declared }] of Object.entries<ModelSignature>(signatures)) {
+    models[key] = (inputs, options = {}) => {
+      const { version, id, parameters, binary, ...opts } = options
+      const tensors: Record<string, TensorInput> = {}
+      for (const [name, input] of Object.entries(inputs)) {
+        const given = Array.isArray(input) || ArrayBuffer.isView(input) ? { data: input } : input
+        const [datatype, shape] = declared[name] ?? []
+        tensors[name] = {
+          ...given,
+          datatype: given.datatype ?? datatype,
+          // An input that does not fit fails in `infer` with the declared shape in its message.
+          shape: given.shape ?? (shape && (inferShape([...shape], given.data.length) ?? [...shape])),
+        }
+      }
+      const request: InferRequest = { inputs: tensors, version, id, parameters, binary }
+      return new ApiPromise(
+        client
+          .infer(model, request, opts)
+          .withResponse()
+          .then(({ data, response }) => ({ data: data.outputs, response })),
+      )
+    }
+  }
+  return models as Models
+}

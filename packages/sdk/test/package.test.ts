@@ -1,0 +1,73 @@
+/**
+ * The package as it would be published: built with tsup into a scratch copy, then checked with publint
+ * and `attw --pack`, loaded from ESM and CommonJS, its bin run, and its built bundle weighed.
+ */
+import { execFile } from 'node:child_process'
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { budgetBytes, measureSize } from '../scripts/size'
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL('..', import.meta.url))
+const bin = (name: string) => join(root, 'node_modules', '.bin', name)
+let scratch: string
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'modelport-sdk-package-'))
+  await run(bin('tsup'), ['--out-dir', join(scratch, 'dist')], { cwd: root })
+  for (const entry of ['package.json', 'bin', 'src'])
+    await cp(join(root, entry), join(scratch, entry), { recursive: true })
+}, 60_000)
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true })
+})
+
+describe('the published package', () => {
+  it('declares no side effects', async () => {
+    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'))
+    expect(manifest.sideEffects).toBe(false)
+  })
+
+  it('passes publint, strictly', async () => {
+    const { stdout } = await run(bin('publint'), ['--strict', scratch])
+    expect(stdout).toContain('All good!')
+  })
+
+  it('passes attw --pack in every resolution mode', async () => {
+    const { stdout } = await run(bin('attw'), ['--pack', scratch, '--format', 'json'])
+    const report = JSON.parse(stdout)
+    expect(report.analysis.problems).toEqual([])
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './codegen', './package.json'])
+  })
+
+  it('loads from ESM and from CommonJS', async () => {
+    const esm = `import { createModelport, NotFoundError } from ${JSON.stringify(join(scratch, 'dist/index.js'))}
+import { renderModels } from ${JSON.stringify(join(scratch, 'dist/codegen.js'))}
+console.log(typeof createModelport({ baseUrl: 'http://x' }).infer, typeof NotFoundError, typeof renderModels)`
+    const cjs = `const { createModelport, NotFoundError } = require(${JSON.stringify(join(scratch, 'dist/index.cjs'))})
+const { renderModels } = require(${JSON.stringify(join(scratch, 'dist/codegen.cjs'))})
+console.log(typeof createModelport({ baseUrl: 'http://x' }).infer, typeof NotFoundError, typeof renderModels)`
+    for (const [flag, source] of [
+      ['--input-type=module', esm],
+      ['--input-type=commonjs', cjs],
+    ] as const) {
+      const { stdout } = await run(process.execPath, [flag, '-e', source])
+      expect(stdout.trim()).toBe('function function function')
+    }
+  })
+
+  it('runs its modelport-gen-client bin with plain Node', async () => {
+    const { stderr } = await run(process.execPath, [join(scratch, 'bin/modelport-gen-client.js'), '--help'])
+    expect(stderr).toContain('Usage: modelport-gen-client --url <server> --out <file.ts>')
+  })
+
+  it('keeps its built bundle within the size budget too', async () => {
+    const { gzipped } = await measureSize(join(scratch, 'dist/index.js'))
+    expect(gzipped).toBeLessThanOrEqual(budgetBytes)
+  })
+})
