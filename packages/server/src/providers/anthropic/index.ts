@@ -1,0 +1,1 @@
+export { type AnthropicOptions, createAnthropic } from './anthropic-provider.js'

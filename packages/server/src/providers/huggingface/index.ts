@@ -1,0 +1,1 @@
+export { createHuggingFace, type HuggingFaceOptions } from './huggingface-provider.js'

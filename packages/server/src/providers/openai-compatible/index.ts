@@ -1,0 +1,1 @@
+export { createOpenAICompatible, type OpenAICompatibleOptions } from './openai-compatible-provider.js'

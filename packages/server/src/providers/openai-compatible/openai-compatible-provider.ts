@@ -1,0 +1,96 @@
+/**
+ * Any server that speaks the OpenAI API: OpenAI, Groq, Together, Mistral, DeepSeek, vLLM, Ollama,
+ * OpenRouter, the Hugging Face router. Requests pass through with the target's model id; fields this
+ * server does not know (tools, response_format, …) travel untouched.
+ */
+import { decodeEmbedding } from '../embedding-base64.js'
+import {
+  type FetchFunction,
+  invalidResponse,
+  joinUrl,
+  postJson,
+  readJsonBody,
+  type Upstream,
+} from '../provider-http.js'
+import { chatStreamOf, childAbortController } from '../provider-stream.js'
+import type { CallOptions, ChatCompletion, ChatRequest, EmbeddingsResponse, ProviderV1 } from '../types.js'
+import { openAICompatibleChunks } from './openai-compatible-stream.js'
+
+export interface OpenAICompatibleOptions {
+  /** The name the config gives this provider, e.g. `groq`. */
+  id: string
+  /** e.g. `https://api.openai.com/v1`, `http://127.0.0.1:11434/v1`. */
+  baseUrl: string
+  /** Sent as `Authorization: Bearer …`; left out when absent (local servers). */
+  apiKey?: string
+  /** Extra headers for every request (e.g. OpenRouter's `HTTP-Referer`). */
+  headers?: Record<string, string>
+  fetch?: FetchFunction
+  /** Reported as the provider's `type` (default `openai-compatible`). */
+  type?: string
+}
+
+export function createOpenAICompatible(options: OpenAICompatibleOptions): ProviderV1 {
+  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const secrets = options.apiKey ? [options.apiKey] : []
+  const headers: Record<string, string> = { ...options.headers }
+  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
+  const upstream = (model: string): Upstream => ({ target: `${options.id}/${model}`, fetch, secrets })
+
+  return {
+    specificationVersion: 'v1',
+    id: options.id,
+    type: options.type ?? 'openai-compatible',
+
+    async chat(request: ChatRequest, call: CallOptions): Promise<ChatCompletion> {
+      const to = upstream(call.model)
+      // stream_options is refused by OpenAI unless streaming.
+      const { stream_options: _, ...rest } = request
+      const body = { ...rest, model: call.model, stream: false }
+      const response = await postJson(
+        to,
+        joinUrl(options.baseUrl, 'chat/completions'),
+        body,
+        headers,
+        call.signal,
+      )
+      const completion = (await readJsonBody(response, to, call.signal)) as ChatCompletion
+      if (!Array.isArray(completion?.choices)) throw invalidResponse(to.target, 'no choices')
+      return completion
+    },
+
+    async chatStream(request: ChatRequest, call: CallOptions) {
+      const to = upstream(call.model)
+      const { controller, release } = childAbortController(call.signal)
+      try {
+        const body = { ...request, model: call.model, stream: true }
+        const url = joinUrl(options.baseUrl, 'chat/completions')
+        const response = await postJson(to, url, body, headers, controller.signal)
+        return chatStreamOf(
+          openAICompatibleChunks(response, to, controller.signal, release),
+          controller,
+          release,
+        )
+      } catch (error) {
+        release()
+        throw error
+      }
+    },
+
+    async embeddings(request, call: CallOptions): Promise<EmbeddingsResponse> {
+      const to = upstream(call.model)
+      const body = { ...request, model: call.model, encoding_format: 'float' }
+      const response = await postJson(to, joinUrl(options.baseUrl, 'embeddings'), body, headers, call.signal)
+      const answer = (await readJsonBody(response, to, call.signal)) as EmbeddingsResponse
+      if (!Array.isArray(answer?.data)) throw invalidResponse(to.target, 'no data')
+      const data = answer.data.map((item, index) => {
+        const embedding =
+          typeof item?.embedding === 'string' ? decodeEmbedding(item.embedding) : item?.embedding
+        if (!Array.isArray(embedding)) throw invalidResponse(to.target, `data[${index}] has no embedding`)
+        return { object: 'embedding' as const, index: item.index ?? index, embedding }
+      })
+      const usage = answer.usage ?? { prompt_tokens: 0, total_tokens: 0 }
+      return { object: 'list', data, model: answer.model ?? call.model, usage }
+    },
+  }
+}

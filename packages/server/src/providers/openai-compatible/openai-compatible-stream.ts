@@ -1,0 +1,43 @@
+/**
+ * Decodes an OpenAI chat stream. The stream is complete only at `data: [DONE]`: a body that ends before
+ * it died midway, and that is an error, never a finished answer.
+ */
+import { ProviderError } from '../provider-error.js'
+import { invalidResponse, type Upstream } from '../provider-http.js'
+import { readServerSentEvents } from '../provider-stream.js'
+import { redactSecrets } from '../redact.js'
+import type { ChatChunk } from '../types.js'
+
+export async function* openAICompatibleChunks(
+  response: Response,
+  upstream: Upstream,
+  signal: AbortSignal,
+  release: () => void,
+): AsyncGenerator<ChatChunk> {
+  const { target } = upstream
+  try {
+    for await (const event of readServerSentEvents(response, target, signal)) {
+      if (event.data === '[DONE]') return
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(event.data)
+      } catch {
+        throw invalidResponse(target, 'malformed JSON in a stream event')
+      }
+      const chunk = parsed as ChatChunk & { error?: { message?: string; code?: unknown } }
+      if (chunk?.error || event.event === 'error') {
+        const message = typeof chunk.error?.message === 'string' ? chunk.error.message : 'an error'
+        throw new ProviderError(
+          'stream_error',
+          target,
+          `${target} reported mid-stream: ${redactSecrets(message, upstream.secrets).slice(0, 300)}`,
+        )
+      }
+      if (!Array.isArray(chunk?.choices)) throw invalidResponse(target, 'a stream event without choices')
+      yield chunk
+    }
+    throw new ProviderError('stream_truncated', target, `${target}: the stream ended before [DONE].`)
+  } finally {
+    release()
+  }
+}

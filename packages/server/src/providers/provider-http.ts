@@ -1,0 +1,176 @@
+/**
+ * The outbound HTTP every remote provider shares: JSON requests through an injected `fetch`, failures
+ * classified into `ProviderError`s (connect, headers and body timeouts, refused connections, error
+ * statuses, malformed answers), and `Retry-After` read in both of its forms plus `retry-after-ms`.
+ */
+import { ProviderError } from './provider-error.js'
+import { redactSecrets } from './redact.js'
+
+/** The `fetch` a provider calls; Node wires one over an undici keep-alive pool. */
+export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+export interface Upstream {
+  /** `<provider>/<model>`, for messages and headers. */
+  target: string
+  fetch: FetchFunction
+  /** Values that must never appear in a message (the provider's key). */
+  secrets: readonly string[]
+}
+
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+])
+
+function causeCodes(error: unknown): string[] {
+  const codes: string[] = []
+  let current: unknown = error
+  for (let depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
+    const code = (current as { code?: unknown }).code
+    if (typeof code === 'string') codes.push(code)
+    current = (current as { cause?: unknown }).cause
+  }
+  return codes
+}
+
+/**
+ * Turns whatever `fetch` or a body read threw into a `ProviderError`. When the call's signal was
+ * aborted (deadline or client gone) the abort reason is returned as is: that is the router's to judge.
+ */
+export function failureOf(error: unknown, target: string, signal?: AbortSignal): unknown {
+  if (signal?.aborted) return signal.reason
+  if (ProviderError.is(error)) return error
+  const codes = causeCodes(error)
+  if (codes.includes('UND_ERR_CONNECT_TIMEOUT'))
+    return new ProviderError('connect_timeout', target, `${target}: connect timeout.`)
+  if (codes.includes('UND_ERR_HEADERS_TIMEOUT'))
+    return new ProviderError('headers_timeout', target, `${target}: no response headers in time.`)
+  if (codes.includes('UND_ERR_BODY_TIMEOUT'))
+    return new ProviderError('body_timeout', target, `${target}: the response body stalled.`)
+  const code = codes.find((c) => connectionCodes.has(c))
+  const reason =
+    code === 'ECONNREFUSED'
+      ? 'connection refused'
+      : code
+        ? `connection failed (${code})`
+        : 'connection failed'
+  return new ProviderError('connection_failed', target, `${target}: ${reason}.`)
+}
+
+/** Milliseconds from `retry-after-ms`, or `Retry-After` as seconds or an HTTP date; undefined if absent. */
+export function retryAfterOf(headers: Headers, now: number = Date.now()): number | undefined {
+  const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '')
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds
+  const value = headers.get('retry-after')?.trim()
+  if (!value) return undefined
+  if (/^\d+(\.\d+)?$/.test(value)) return Number.parseFloat(value) * 1000
+  const date = Date.parse(value)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+const plainCode = /^[A-Za-z0-9_.-]{1,64}$/
+
+/** The message, code and param an upstream put in its error body, whatever its dialect. */
+function describeErrorBody(text: string): { message?: string; code?: string; param?: string } {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    const trimmed = text.trim()
+    return trimmed && !trimmed.startsWith('<') ? { message: trimmed } : {}
+  }
+  const body = parsed as Record<string, unknown> | null
+  const error = body?.error
+  const inner = (typeof error === 'object' && error !== null ? error : body) as Record<string, unknown> | null
+  const message =
+    typeof error === 'string' ? error : (inner?.message ?? inner?.detail ?? body?.message ?? body?.detail)
+  const code = inner?.code ?? inner?.type
+  return {
+    message: typeof message === 'string' ? message : undefined,
+    code: typeof code === 'string' && plainCode.test(code) ? code : undefined,
+    param: typeof inner?.param === 'string' ? inner.param : undefined,
+  }
+}
+
+/** The error for a non-2xx answer: `openai/gpt-4o-mini answered 400: <upstream message, redacted>`. */
+export async function statusError(response: Response, upstream: Upstream): Promise<ProviderError> {
+  const retryAfterMs = retryAfterOf(response.headers)
+  let text = ''
+  try {
+    text = await response.text()
+  } catch {
+    // The status says enough; a body that fails to arrive adds nothing.
+  }
+  const { message, code, param } = describeErrorBody(text.slice(0, 8192))
+  const detail = message ? `: ${redactSecrets(message, upstream.secrets).slice(0, 300)}` : '.'
+  return new ProviderError(
+    'upstream_status',
+    upstream.target,
+    `${upstream.target} answered ${response.status}${detail}`,
+    {
+      status: response.status,
+      retryAfterMs,
+      upstreamCode: code,
+      param,
+    },
+  )
+}
+
+/** POSTs JSON; resolves with a 2xx response, or throws a classified failure. */
+export async function postJson(
+  upstream: Upstream,
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<Response> {
+  let response: Response
+  try {
+    response = await upstream.fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal,
+    })
+  } catch (error) {
+    throw failureOf(error, upstream.target, signal)
+  }
+  if (!response.ok) throw await statusError(response, upstream)
+  return response
+}
+
+/** Reads a whole JSON body; a stall or a cut is a timeout or connection failure, bad JSON an invalid response. */
+export async function readJsonBody(
+  response: Response,
+  upstream: Upstream,
+  signal: AbortSignal,
+): Promise<unknown> {
+  let text: string
+  try {
+    text = await response.text()
+  } catch (error) {
+    throw failureOf(error, upstream.target, signal)
+  }
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw invalidResponse(upstream.target, 'malformed JSON')
+  }
+}
+
+export function invalidResponse(target: string, what: string): ProviderError {
+  return new ProviderError('invalid_response', target, `${target} sent an invalid answer: ${what}.`)
+}
+
+/** Joins a base URL and a path without doubling or losing the slash. */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+}

@@ -1,0 +1,211 @@
+/**
+ * The router: resolves a model name to a route and serves chat, chat streams and embeddings through
+ * its targets with fallback, retries, circuit breakers and one deadline per request.
+ */
+import { badRequest, notFound } from '../errors.js'
+import type { RoutingMetrics } from '../observability/metrics.js'
+import { createLocalProvider } from '../providers/local/index.js'
+import type {
+  ChatCompletion,
+  ChatRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  ProviderV1,
+} from '../providers/types.js'
+import type { LocalEmbeddings } from '../tasks/types.js'
+import { CircuitBreakers, type CircuitSnapshot, type CircuitState } from './circuit-breaker.js'
+import { type Clock, systemClock } from './clock.js'
+import { committedStream, type OpenedStream } from './committed-stream.js'
+import { type Deadline, startDeadline } from './deadline.js'
+import { callWithFallback, type RoutingLog } from './fallback.js'
+import { weightedOrder } from './load-balance.js'
+import type { RetryPolicy } from './retry-with-backoff.js'
+import type { Route, RouteTarget, RouteTask, RoutingTrace } from './route.js'
+import { checkVectors, unsupported } from './target-checks.js'
+
+export type { OpenedStream } from './committed-stream.js'
+
+export interface RouterOptions {
+  routes: Route[]
+  /** Serves every local embeddings model as an implicit one-target route of its own name. */
+  localEmbeddings?: LocalEmbeddings
+  defaults: { deadlineMs: number; retry: RetryPolicy }
+  circuitBreaker: { failureThreshold: number; cooldownMs: number }
+  clock?: Clock
+  random?: () => number
+  log?: RoutingLog
+  metrics?: RoutingMetrics
+  onCircuitChange?(target: string, state: CircuitState): void
+}
+
+export interface CallContext {
+  requestId: string
+  /** The client's request signal: a disconnect aborts the upstream. */
+  signal: AbortSignal
+  trace: RoutingTrace
+}
+
+export class Router {
+  readonly #routes: Map<string, Route>
+  readonly #implicit = new Map<string, Route>()
+  readonly #options: RouterOptions
+  readonly #clock: Clock
+  readonly #random: () => number
+  readonly #breakers: CircuitBreakers
+  readonly #local: ProviderV1 | undefined
+
+  constructor(options: RouterOptions) {
+    this.#options = options
+    this.#routes = new Map(options.routes.map((route) => [route.name, route]))
+    this.#clock = options.clock ?? systemClock
+    this.#random = options.random ?? Math.random
+    this.#breakers = new CircuitBreakers({
+      ...options.circuitBreaker,
+      clock: this.#clock,
+      onStateChange: options.onCircuitChange,
+    })
+    this.#local = options.localEmbeddings
+      ? createLocalProvider({ embeddings: options.localEmbeddings })
+      : undefined
+  }
+
+  /** The configured routes, in config order. */
+  list(): Route[] {
+    return [...this.#routes.values()]
+  }
+
+  /** The route for a model name, or undefined; local embeddings models answer as their own route. */
+  find(name: string): Route | undefined {
+    const route = this.#routes.get(name)
+    if (route) return route
+    if (!this.#local || !this.#options.localEmbeddings?.has(name)) return undefined
+    let implicit = this.#implicit.get(name)
+    if (!implicit) {
+      const target: RouteTarget = { provider: this.#local, model: name, key: `local/${name}`, weight: 1 }
+      implicit = {
+        name,
+        task: 'embeddings',
+        strategy: 'fallback',
+        targets: [target],
+        ...this.#options.defaults,
+        retry: { ...this.#options.defaults.retry, attempts: 1 },
+      }
+      this.#implicit.set(name, implicit)
+    }
+    return implicit
+  }
+
+  /** The route for a request's `model`: 404 if unknown, 400 if it serves another task. */
+  resolve(name: string, task: RouteTask): Route {
+    const route = this.find(name)
+    if (!route) throw notFound('model_not_found', `Model '${name}' does not exist.`, 'model')
+    if (route.task !== task) {
+      throw badRequest('wrong_task', `Model '${name}' serves ${route.task}, not ${task}.`, 'model')
+    }
+    return route
+  }
+
+  /** Every target's circuit, for metrics and `/v1/models`. */
+  circuits(): Array<CircuitSnapshot & { target: string }> {
+    return this.#breakers.snapshot()
+  }
+
+  /** Whether every target of the route has an open circuit. */
+  unavailable(route: Route): boolean {
+    return route.targets.every((target) => this.#breakers.get(target.key).state === 'open')
+  }
+
+  async chat(route: Route, request: ChatRequest, context: CallContext): Promise<ChatCompletion> {
+    return this.#withDeadline(route, context, async (deadline) => {
+      const { value } = await this.#fallback(route, context, deadline, (target, signal) => {
+        if (!target.provider.chat) throw unsupported(target, 'chat')
+        return target.provider.chat(request, { model: target.model, signal, requestId: context.requestId })
+      })
+      return value
+    })
+  }
+
+  /**
+   * Opens a stream and reads its first chunk before committing: until then a failure may still fall
+   * back. The deadline keeps running until the stream ends or is cancelled.
+   */
+  async chatStream(route: Route, request: ChatRequest, context: CallContext): Promise<OpenedStream> {
+    const deadline = startDeadline(route.deadlineMs, { parent: context.signal, clock: this.#clock })
+    try {
+      const { value, target } = await this.#fallback(route, context, deadline, async (target, signal) => {
+        if (!target.provider.chatStream) throw unsupported(target, 'chat')
+        const options = { model: target.model, signal, requestId: context.requestId }
+        const stream = await target.provider.chatStream(request, options)
+        const iterator = stream[Symbol.asyncIterator]()
+        try {
+          return { stream, iterator, first: await iterator.next() }
+        } catch (error) {
+          await stream.cancel()
+          throw error
+        }
+      })
+      return committedStream(value, this.#breakers.get(target.key), deadline)
+    } catch (error) {
+      deadline.dispose()
+      throw error
+    }
+  }
+
+  async embeddings(
+    route: Route,
+    request: EmbeddingsRequest,
+    context: CallContext,
+  ): Promise<EmbeddingsResponse> {
+    const count =
+      typeof request.input === 'string' || typeof request.input[0] === 'number' ? 1 : request.input.length
+    const dimensions = request.dimensions ?? route.dimensions
+    return this.#withDeadline(route, context, async (deadline) => {
+      const { value } = await this.#fallback(route, context, deadline, async (target, signal) => {
+        if (!target.provider.embeddings) throw unsupported(target, 'embeddings')
+        const answer = await target.provider.embeddings(request, {
+          model: target.model,
+          signal,
+          requestId: context.requestId,
+        })
+        checkVectors(answer, target, count, dimensions)
+        return answer
+      })
+      return value
+    })
+  }
+
+  async #withDeadline<T>(
+    route: Route,
+    context: CallContext,
+    run: (deadline: Deadline) => Promise<T>,
+  ): Promise<T> {
+    const deadline = startDeadline(route.deadlineMs, { parent: context.signal, clock: this.#clock })
+    try {
+      return await run(deadline)
+    } finally {
+      deadline.dispose()
+    }
+  }
+
+  #fallback<T>(
+    route: Route,
+    context: CallContext,
+    deadline: Deadline,
+    call: (target: RouteTarget, signal: AbortSignal) => Promise<T>,
+  ) {
+    const targets =
+      route.strategy === 'loadbalance' ? weightedOrder(route.targets, this.#random) : route.targets
+    return callWithFallback(targets, call, {
+      route: route.name,
+      requestId: context.requestId,
+      deadline,
+      retry: route.retry,
+      breakers: this.#breakers,
+      trace: context.trace,
+      clock: this.#clock,
+      random: this.#random,
+      log: this.#options.log,
+      metrics: this.#options.metrics,
+    })
+  }
+}
