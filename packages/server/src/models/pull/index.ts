@@ -1,0 +1,5 @@
+export type { ProgressReporter } from './download.js'
+export { terminalProgress } from './progress.js'
+export { DEFAULT_HUB_URL, type PullOptions, type PullResult, pullModel } from './pull.js'
+export { PULL_USAGE, pullCommand } from './pull-command.js'
+export { PullError } from './pull-error.js'

@@ -1,0 +1,198 @@
+/**
+ * `modelport pull`: an ONNX model, its tokenizer and configuration from a Hugging Face-style hub into
+ * the model repository, as `<models>/<name>/model.onnx` beside `tokenizer.json` and a `model.json`.
+ * Every file is downloaded to a `.part` file and checked before anything is renamed into place;
+ * `model.onnx` is renamed last, so the folder never holds a model without its tokenizer.
+ */
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { MODEL_NAME } from '../names.js'
+import { downloadPart, type ProgressReporter } from './download.js'
+import { Hub, type HubFile, type RepoInfo } from './hub.js'
+import { PullError } from './pull-error.js'
+import { parsePullSpec } from './spec.js'
+
+export const DEFAULT_HUB_URL = 'https://huggingface.co'
+
+export interface PullOptions {
+  /** `owner/name[@revision]`. */
+  spec: string
+  /** The model repository folder. */
+  modelsDir: string
+  /** The ONNX file in the hub repository (default `onnx/model.onnx`, else `model.onnx`). */
+  file?: string
+  /** The local model name (default: the hub repository's name). */
+  name?: string
+  hubUrl?: string
+  token?: string
+  fetch?: typeof fetch
+  progress?: ProgressReporter
+  /** Attempts after a retryable failure, each resuming where the last stopped (default 3). */
+  retries?: number
+  /** Wait before retry n is n times this (default 1000 ms). */
+  retryDelayMs?: number
+}
+
+export interface PullResult {
+  name: string
+  dir: string
+  repo: string
+  commit: string
+  /** Files written into `dir`, by local name. */
+  files: { name: string; bytes: number }[]
+  modelJson: Record<string, unknown>
+}
+
+const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx']
+/** Files kept beside the model, when the hub repository has them. */
+const COMPANIONS = ['tokenizer.json', 'tokenizer_config.json', 'config.json']
+
+const quiet: ProgressReporter = { start() {}, advance() {}, finish() {} }
+
+function chooseOnnx(info: RepoInfo, wanted: string | undefined, repo: string): HubFile {
+  const onnx = [...info.files.keys()].filter((path) => path.endsWith('.onnx'))
+  const path = wanted ?? ONNX_CANDIDATES.find((candidate) => info.files.has(candidate))
+  const file = path === undefined ? undefined : info.files.get(path)
+  if (!file) {
+    const listed =
+      onnx.length > 0
+        ? `it has ${onnx.slice(0, 20).join(', ')}; choose one with --file`
+        : 'it has no .onnx file'
+    throw new PullError(`${repo} has no ${wanted ?? ONNX_CANDIDATES.join(' or ')}: ${listed}.`)
+  }
+  return file
+}
+
+/** Small JSON files read for model.json, not kept (sentence-transformers pooling and length). */
+async function readSmallJson(hub: Hub, repo: string, commit: string, info: RepoInfo, path: string) {
+  if (!info.files.has(path)) return undefined
+  const response = await hub.download(repo, commit, path, 0)
+  try {
+    return (await response.json()) as Record<string, unknown>
+  } catch {
+    throw new PullError(`${repo}/${path} is not valid JSON.`)
+  }
+}
+
+async function describe(
+  hub: Hub,
+  repo: string,
+  commit: string,
+  info: RepoInfo,
+  hasTokenizer: boolean,
+): Promise<Record<string, unknown>> {
+  const config: Record<string, unknown> = { task: hasTokenizer ? 'embeddings' : 'raw' }
+  if (hasTokenizer) {
+    const pooling = await readSmallJson(hub, repo, commit, info, '1_Pooling/config.json')
+    if (pooling?.pooling_mode_cls_token === true) config.pooling = 'cls'
+    else if (pooling?.pooling_mode_mean_tokens === true) config.pooling = 'mean'
+    const sentence = await readSmallJson(hub, repo, commit, info, 'sentence_bert_config.json')
+    if (typeof sentence?.max_seq_length === 'number') config.max_length = sentence.max_seq_length
+  }
+  return config
+}
+
+async function withRetries<T>(options: PullOptions, attempt: () => Promise<T>): Promise<T> {
+  const retries = options.retries ?? 3
+  for (let tried = 0; ; tried++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      if (!(error instanceof PullError) || !error.retryable || tried >= retries) throw error
+      await new Promise((done) => setTimeout(done, (options.retryDelayMs ?? 1000) * (tried + 1)))
+    }
+  }
+}
+
+/** Pulls a model from the hub into `<modelsDir>/<name>/`. */
+export async function pullModel(options: PullOptions): Promise<PullResult> {
+  const { repo, revision } = parsePullSpec(options.spec)
+  const name = options.name ?? (repo.split('/').at(-1) as string)
+  if (!MODEL_NAME.test(name))
+    throw new PullError(
+      `'${name}' is not a valid model name: pass --name with letters, digits, '.', '_' or '-'.`,
+    )
+  const hub = new Hub({ url: options.hubUrl ?? DEFAULT_HUB_URL, token: options.token, fetch: options.fetch })
+  const progress = options.progress ?? quiet
+  const info = await withRetries(options, () => hub.info(repo, revision))
+  const onnx = chooseOnnx(info, options.file, repo)
+  const dir = join(options.modelsDir, name)
+  await mkdir(dir, { recursive: true })
+
+  // Local name → hub file. External weights keep their name: the ONNX file refers to them by it.
+  const wanted = new Map<string, HubFile>([['model.onnx', onnx]])
+  for (const suffix of ['_data', '.data']) {
+    const data = info.files.get(`${onnx.path}${suffix}`)
+    if (data) wanted.set(basename(data.path), data)
+  }
+  for (const companion of COMPANIONS) {
+    const file = info.files.get(companion)
+    if (file) wanted.set(companion, file)
+  }
+
+  const parts = new Map<string, string>()
+  for (const [local, file] of wanted) {
+    const target = join(dir, local)
+    parts.set(
+      local,
+      await withRetries(options, () =>
+        downloadPart({ hub, repo, commit: info.commit, file, target, progress }),
+      ),
+    )
+  }
+
+  const detected = await withRetries(options, () =>
+    describe(hub, repo, info.commit, info, wanted.has('tokenizer.json')),
+  )
+  const hiddenSize = await readHiddenSize(parts.get('config.json'))
+  // Known before the model loads, so routes can check vector sizes at start-up.
+  if (detected.task === 'embeddings' && hiddenSize !== undefined) detected.dimensions = hiddenSize
+  const modelJson = {
+    ...detected,
+    ...(await readExisting(join(dir, 'model.json'))),
+    source: { hub: hub.url, repo, revision, commit: info.commit, file: onnx.path },
+  }
+
+  const files: PullResult['files'] = []
+  for (const [local, part] of parts) {
+    if (local === 'model.onnx') continue
+    files.push({ name: local, bytes: (await stat(part)).size })
+    await rename(part, join(dir, local))
+  }
+  const temporary = join(dir, 'model.json.part')
+  await writeFile(temporary, `${JSON.stringify(modelJson, null, 2)}\n`)
+  await rename(temporary, join(dir, 'model.json'))
+  const modelPart = parts.get('model.onnx') as string
+  files.unshift({ name: 'model.onnx', bytes: (await stat(modelPart)).size })
+  await rename(modelPart, join(dir, 'model.onnx'))
+  return { name, dir, repo, commit: info.commit, files, modelJson }
+}
+
+/** `hidden_size` from a transformers config.json: the size of the vectors in last_hidden_state. */
+async function readHiddenSize(file: string | undefined): Promise<number | undefined> {
+  if (!file) return undefined
+  try {
+    const size = (JSON.parse(await readFile(file, 'utf8')) as { hidden_size?: unknown }).hidden_size
+    return typeof size === 'number' && Number.isInteger(size) && size > 0 ? size : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Settings someone wrote into an existing model.json win over what the pull detects. */
+async function readExisting(file: string): Promise<Record<string, unknown>> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    return {}
+  }
+  try {
+    const parsed = JSON.parse(text) as unknown
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+      return parsed as Record<string, unknown>
+  } catch {
+    // A broken model.json is replaced, not merged.
+  }
+  return {}
+}

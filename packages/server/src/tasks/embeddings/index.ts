@@ -1,0 +1,1 @@
+export { type LocalEmbeddingsOptions, OnnxLocalEmbeddings } from './local-embeddings.js'
