@@ -1,0 +1,68 @@
+/**
+ * `OcrService` over the model registry: the PP-OCR models by name (so a repository model of the same name
+ * replaces a built-in), an injected image decoder, and the recognizer's dictionary.
+ */
+import { ModelportError, unavailable } from '../../errors.js'
+import type { ModelRegistry } from '../../models/registry.js'
+import { ctcClasses } from './ctc-decode.js'
+import { type OcrModels, PIPELINE_DEFAULTS, type PipelineOptions, recognizeLines } from './pipeline.js'
+import type { ImageDecoder, OcrService } from './types.js'
+
+export interface OcrServiceOptions {
+  registry: ModelRegistry
+  decoder: ImageDecoder
+  /** The recognizer's dictionary file: one character per line. */
+  dictionary: string
+  /** Registry names of the models (defaults: the built-in PP-OCRv4 ones). */
+  models?: { detection?: string; recognition?: string; classifier?: string }
+  /** Largest image file, in bytes (default 20 MiB). */
+  maxImageBytes?: number
+  /** Lines less sure than this are dropped unless a request says otherwise (default 0.5). */
+  minConfidence?: number
+  pipeline?: Partial<Omit<PipelineOptions, 'classes'>>
+}
+
+export const OCR_MODELS = {
+  detection: 'ppocr-v4-det',
+  recognition: 'ppocr-v4-rec',
+  classifier: 'ppocr-mobile-cls',
+} as const
+
+export function createOcrService(options: OcrServiceOptions): OcrService {
+  const names = { ...OCR_MODELS, ...options.models }
+  const pipeline: PipelineOptions = {
+    ...PIPELINE_DEFAULTS,
+    ...options.pipeline,
+    classes: ctcClasses(options.dictionary),
+  }
+  const defaultConfidence = options.minConfidence ?? 0.5
+  const ready = (name: string) => {
+    try {
+      return options.registry.ready(name).model
+    } catch (error) {
+      // A model this server does not serve at all is the server's gap, not the client's mistake.
+      if (error instanceof ModelportError && error.status === 404)
+        throw unavailable(
+          'ocr_unavailable',
+          `OCR needs the model '${name}', which this server does not serve.`,
+        )
+      throw error
+    }
+  }
+  const models = (): OcrModels => ({
+    detection: ready(names.detection),
+    recognition: ready(names.recognition),
+    classifier: ready(names.classifier),
+  })
+  return {
+    model: 'ppocr-v4',
+    maxImageBytes: options.maxImageBytes ?? 20 * 1024 * 1024,
+    assertReady: () => void models(),
+    async recognize(file, { minConfidence = defaultConfidence } = {}) {
+      const loaded = models()
+      const image = await options.decoder.decode(file)
+      const lines = await recognizeLines(image, loaded, pipeline, minConfidence)
+      return { model: 'ppocr-v4', width: image.width, height: image.height, lines }
+    },
+  }
+}

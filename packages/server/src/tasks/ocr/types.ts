@@ -1,0 +1,48 @@
+/**
+ * The shapes the OCR task passes between its steps, and what the HTTP layer needs from it. Nothing here
+ * decodes images or runs models: the Node entry injects an `ImageDecoder`, the registry the models.
+ */
+
+/** A point in image pixels, `[x, y]`. */
+export type Point = [number, number]
+
+/** Four corners: top-left, top-right, bottom-right, bottom-left. */
+export type Quad = [Point, Point, Point, Point]
+
+/** Decoded pixels, 3 bytes per pixel (R, G, B), row after row. */
+export interface RgbImage {
+  width: number
+  height: number
+  data: Uint8Array
+}
+
+/** Turns an image file (PNG, JPEG, WebP) into pixels; throws `ModelportError` 400/413/415 for bad files. */
+export interface ImageDecoder {
+  decode(file: Uint8Array): Promise<RgbImage>
+}
+
+export interface OcrLine {
+  text: string
+  /** Mean probability of the recognized characters, 0–1. */
+  confidence: number
+  box: Quad
+}
+
+export interface OcrResult {
+  model: string
+  width: number
+  height: number
+  /** In reading order: top to bottom, left to right within a row. */
+  lines: OcrLine[]
+}
+
+/** Text recognition as the `/v1/ocr` route uses it. */
+export interface OcrService {
+  /** The name reported in responses. */
+  readonly model: string
+  /** Largest image file accepted, in bytes. */
+  readonly maxImageBytes: number
+  /** Throws `ModelportError` 503 unless every model it needs is loaded. */
+  assertReady(): void
+  recognize(file: Uint8Array, options?: { minConfidence?: number }): Promise<OcrResult>
+}
