@@ -4,6 +4,7 @@
 import type { Context } from 'hono'
 import { badRequest } from '../errors.js'
 import type { Validator } from '../generated/validators.js'
+import { checkArrayLengths } from '../limits/request-limits.js'
 
 function where(instancePath: string): string {
   const path = instancePath
@@ -22,6 +23,13 @@ export async function readJson<T>(c: Context, validate: Validator): Promise<T> {
     const reason = error instanceof SyntaxError ? error.message : 'it could not be read'
     throw badRequest('invalid_json', `The request body is not valid JSON: ${reason}.`)
   }
+  // Before the schema, so an oversized list is refused without validating every item.
+  checkArrayLengths(body, c.get('maxArrayLength'))
+  return checkBody<T>(body, validate)
+}
+
+/** Checks parsed JSON against a contract schema; the 400 names the first field that is wrong. */
+export function checkBody<T>(body: unknown, validate: Validator): T {
   if (!validate(body)) {
     const first = validate.errors?.[0]
     const detail = first?.params.allowedValues

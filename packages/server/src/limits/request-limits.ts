@@ -1,0 +1,55 @@
+/**
+ * The size limits every request is held to, in one place: the config file's `limits` section sets them,
+ * and each refusal (413 for sizes, 400 for counts) names the setting and its value.
+ */
+import { badRequest } from '../errors.js'
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Most items in a top-level array of a JSON body; `readJson` checks it. */
+    maxArrayLength?: number
+  }
+}
+
+export interface RequestLimits {
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number
+  /** Most items in a list of a JSON body: chat `messages`, embeddings `input`, OIP `inputs`, … */
+  maxArrayLength: number
+  /** Most elements one input tensor may have. */
+  maxTensorElements: number
+  /** Most pixels (width × height) an OCR image may declare. */
+  maxImagePixels: number
+  /** Largest OCR image file, in bytes. */
+  maxImageBytes: number
+  /** Longest audio `/v1/audio/vad` accepts, in seconds. */
+  maxAudioSeconds: number
+}
+
+export const defaultLimits: RequestLimits = {
+  maxBodyBytes: 64 * 1024 * 1024,
+  maxArrayLength: 2048,
+  maxTensorElements: 16 * 1024 * 1024,
+  maxImagePixels: 40_000_000,
+  maxImageBytes: 20 * 1024 * 1024,
+  maxAudioSeconds: 3600,
+}
+
+export const limitNames = Object.keys(defaultLimits) as (keyof RequestLimits)[]
+
+/**
+ * Refuses a JSON body with a top-level list longer than `max`. A list of numbers is one value (an
+ * embeddings input of token ids), not a list of items, and is left to the other limits.
+ */
+export function checkArrayLengths(body: unknown, max: number | undefined): void {
+  if (max === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) return
+  for (const [field, value] of Object.entries(body)) {
+    if (Array.isArray(value) && value.length > max && typeof value[0] !== 'number') {
+      throw badRequest(
+        'too_many_items',
+        `'${field}' has ${value.length} items, over the limit of ${max} (maxArrayLength).`,
+        field,
+      )
+    }
+  }
+}

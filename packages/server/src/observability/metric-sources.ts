@@ -1,0 +1,22 @@
+/** What the state gauges read at scrape time: circuits and targets from the router, queues from the registry. */
+import type { ModelRegistry } from '../models/registry.js'
+import type { Router } from '../routing/router.js'
+import type { MetricSources } from './prometheus-metrics.js'
+
+export function metricSources(router: () => Router, registry: ModelRegistry): MetricSources {
+  return {
+    circuits: () => router().circuits(),
+    targets: () =>
+      router()
+        .list()
+        .flatMap((route) => route.targets.map((target) => target.key)),
+    queues: () =>
+      registry.list().map((entry) => ({
+        model: entry.name,
+        depth: entry.versions.reduce(
+          (sum, version) => sum + ((version.model as { queued?: number } | undefined)?.queued ?? 0),
+          0,
+        ),
+      })),
+  }
+}
