@@ -1,0 +1,129 @@
+/**
+ * The edge entry: the provider-only server for Workers-style runtimes (Cloudflare Workers, Deno, Bun).
+ * It is the same `createApp()`, with routes to remote providers through the runtime's own `fetch` and no
+ * local models; nothing it imports touches a Node built-in or ONNX Runtime. `pnpm -F @modelport/server
+ * build` bundles it into one ES module, `dist/edge.js`.
+ *
+ * @example
+ * // Cloudflare Workers: `main = "node_modules/@modelport/server/dist/edge.js"` in wrangler.toml.
+ * // Deno: Deno.serve(createEdgeApp(Deno.env.toObject()).fetch)
+ * // Bun: export default createEdgeApp(process.env)
+ */
+import type { ExecutionContext } from 'hono'
+import { type App, createApp } from './app.js'
+import { ConfigError } from './config/config-error.js'
+import { emptyConfig, type ModelportConfig } from './config/config-types.js'
+import { loadConfig, secretsOf } from './config/load-config.js'
+import { ModelportError } from './errors.js'
+import { hashApiKeys, splitApiKeys } from './http/api-keys.js'
+import type { AuthOptions } from './http/auth.js'
+import { errorBody } from './http/errors.js'
+import { MemoryRateLimiter } from './limits/memory-rate-limiter.js'
+import type { FetchFunction } from './providers/provider-http.js'
+import { redactingLog } from './providers/redact.js'
+import { createRouter } from './routing/create-router.js'
+
+/** The bindings the edge entry reads. Every string binding can be named by `${NAME}` in the config. */
+export interface EdgeEnv {
+  /** Providers and routes, as JSON or YAML text (a Worker var, or a secret when it holds keys). */
+  MODELPORT_CONFIG?: string
+  /** Comma-separated keys that clients must present (with the config's `auth.keys`, if any). */
+  MODELPORT_API_KEYS?: string
+  [binding: string]: unknown
+}
+
+type LogMethod = (message: string, fields?: Record<string, unknown>) => void
+
+export interface EdgeAppOptions {
+  /** Outbound HTTP for every provider (default: the runtime's global `fetch`). */
+  fetch?: FetchFunction
+  log?: { info: LogMethod; warn: LogMethod; error: LogMethod }
+}
+
+const line =
+  (level: string): LogMethod =>
+  (message, fields) =>
+    console.log(JSON.stringify({ level, message, ...fields }))
+const consoleLog = { info: line('info'), warn: line('warn'), error: line('error') }
+
+/** The env's string bindings: what `${NAME}` may read (KV namespaces and other objects are not text). */
+function textBindings(env: EdgeEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  )
+}
+
+/** Builds the app from the env's bindings; throws `ConfigError` naming every bad field of `MODELPORT_CONFIG`. */
+export function createEdgeApp(env: EdgeEnv, options: EdgeAppOptions = {}): App {
+  const text = env.MODELPORT_CONFIG?.trim()
+  let config = emptyConfig
+  try {
+    // With no file name the format is told by the content: `{` starts JSON, anything else is YAML.
+    if (text) config = loadConfig(text, { env: textBindings(env) })
+  } catch (error) {
+    throw error instanceof ConfigError ? new ConfigError(error.issues, 'MODELPORT_CONFIG') : error
+  }
+  const clientKeys = splitApiKeys(env.MODELPORT_API_KEYS)
+  // From here on, no log line may carry a provider key, nor a client's.
+  const log = redactingLog(options.log ?? consoleLog, [...secretsOf(config), ...clientKeys])
+  const router = createRouter(config, {
+    // Called as a plain function: Workers refuse a `fetch` invoked with another `this`.
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    log,
+    onCircuitChange: (target, state) => log.warn('circuit changed', { target, state }),
+  })
+  const { auth, limited } = authOf(config.auth, clientKeys)
+  return createApp({
+    router,
+    limits: config.limits,
+    auth,
+    // No shared store at the edge: each isolate counts its own requests and tokens per key.
+    rateLimiter: limited ? new MemoryRateLimiter() : undefined,
+    log,
+  })
+}
+
+/** The config's keys and the env's, as on Node; the env's are hashed (WebCrypto) while the app starts. */
+function authOf(
+  config: ModelportConfig['auth'],
+  clientKeys: string[],
+): { auth?: AuthOptions; limited: boolean } {
+  const fileKeys = config?.keys ?? []
+  if (fileKeys.length === 0 && clientKeys.length === 0) return { limited: false }
+  const defaults = { rpm: config?.rpm, tpm: config?.tpm }
+  const keys = hashApiKeys(clientKeys, defaults).then((hashed) => [...fileKeys, ...hashed])
+  const limited =
+    fileKeys.some((key) => key.rpm !== undefined || key.tpm !== undefined) ||
+    (clientKeys.length > 0 && (defaults.rpm !== undefined || defaults.tpm !== undefined))
+  return { auth: { keys, publicMetrics: config?.publicMetrics ?? false }, limited }
+}
+
+/** A config that cannot be served answers every request with this, and the reason goes to the log once. */
+function misconfigured(request: Request): Response {
+  const error = new ModelportError(
+    500,
+    'server_error',
+    'invalid_config',
+    "The server's config (MODELPORT_CONFIG) is not valid; its log says which fields are wrong.",
+  )
+  return Response.json(errorBody(new URL(request.url).pathname, error), { status: 500 })
+}
+
+// One app per isolate and env: circuit breakers and their state live as long as the isolate does.
+const apps = new WeakMap<object, App | undefined>()
+
+/** The Workers module entry. */
+export default {
+  fetch(request: Request, env: EdgeEnv = {}, context?: ExecutionContext): Response | Promise<Response> {
+    if (!apps.has(env)) {
+      try {
+        apps.set(env, createEdgeApp(env))
+      } catch (error) {
+        consoleLog.error('modelport cannot start', { error: (error as Error).message })
+        apps.set(env, undefined)
+      }
+    }
+    const app = apps.get(env)
+    return app ? app.fetch(request, env, context) : misconfigured(request)
+  },
+}
