@@ -1,7 +1,7 @@
 /**
  * Chat through a route with a fallback, answered whole and then streamed. Serve the route first (see
  * modelport.yaml beside this file), then, from the repository root:
- * `npx tsx --tsconfig examples/tsconfig.json examples/chat-fallback/index.ts`.
+ * `pnpm -F @modelport/examples run example chat-fallback`.
  */
 import { createModelport } from '@modelport/sdk'
 

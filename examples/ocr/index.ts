@@ -1,6 +1,6 @@
 /**
  * Text in an image, with the built-in PP-OCR models. With `pnpm start` running, from the repository root:
- * `npx tsx --tsconfig examples/tsconfig.json examples/ocr/index.ts [image.png]`.
+ * `pnpm -F @modelport/examples run example ocr [image.png]`.
  */
 import { readFile } from 'node:fs/promises'
 import { createModelport } from '@modelport/sdk'

@@ -1,7 +1,7 @@
 /**
  * The official `openai` SDK, unchanged, pointed at modelport: chat (whole and streamed) and embeddings.
  * Serve the routes first (see modelport.yaml beside this file), then, from the repository root:
- * `npx tsx --tsconfig examples/tsconfig.json examples/openai-sdk/index.ts`.
+ * `pnpm -F @modelport/examples run example openai-sdk`.
  */
 import OpenAI from 'openai'
 

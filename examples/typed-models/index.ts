@@ -4,7 +4,7 @@
  *
  *   npx tsx --conditions=source packages/sdk/bin/modelport-gen-client.js \
  *     --url http://localhost:8080 --out examples/typed-models/generated/models.ts
- *   npx tsx --tsconfig examples/tsconfig.json examples/typed-models/index.ts
+ *   pnpm -F @modelport/examples run example typed-models
  */
 import { createModelport } from '@modelport/sdk'
 import { createModels } from './generated/models.js'

@@ -1,6 +1,6 @@
 /**
  * Speech in a WAV file, with the built-in Silero VAD model. With `pnpm start` running, from the repository
- * root: `npx tsx --tsconfig examples/tsconfig.json examples/vad/index.ts [audio.wav]`.
+ * root: `pnpm -F @modelport/examples run example vad [audio.wav]`.
  */
 import { readFile } from 'node:fs/promises'
 import { createModelport } from '@modelport/sdk'

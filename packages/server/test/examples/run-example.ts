@@ -10,11 +10,11 @@ const run = promisify(execFile)
 export const root = fileURLToPath(new URL('../../../../', import.meta.url))
 export const tsx = join(root, 'node_modules/.bin/tsx')
 
-/** `tsx --tsconfig examples/tsconfig.json examples/<name>/index.ts [args]` with `MODELPORT_URL` set. */
+/** `tsx --conditions=source examples/<name>/index.ts [args]` with `MODELPORT_URL` set. */
 export async function runExample(name: string, url: string, args: string[] = []): Promise<string> {
   const { stdout } = await run(
     tsx,
-    ['--tsconfig', 'examples/tsconfig.json', `examples/${name}/index.ts`, ...args],
+    ['--conditions=source', `examples/${name}/index.ts`, ...args],
     {
       cwd: root,
       env: { ...process.env, MODELPORT_URL: url },
