@@ -5,16 +5,24 @@
  */
 import { symlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createModelport, type Datatype, type TensorArray } from '@modelport/sdk'
+import {
+  createModelport,
+  type Datatype,
+  fromFloat16Bits,
+  type TensorArray,
+  toFloat16Bits,
+} from '@modelport/sdk'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DataType } from '../scripts/onnx-writer.js'
 import { type RunningServer, startServer } from '../src/node.js'
+import { binaryBody, fromBytes, readBinaryResponse, toBytes } from './support/binary.js'
 import { assertMatchesContract } from './support/contract.js'
 import { identityModel, type Repository, tempRepository } from './support/models.js'
 import {
   BF16_CASE,
   DATATYPE_CASES,
   hasTestdata,
+  type OipDatatype,
   readCase,
   type Tensor,
   type TensorValue,
@@ -118,6 +126,60 @@ describe.skipIf(!hasTestdata())('ONNX backend test cases over JSON', () => {
     expect(res.status).toBe(503)
     assertMatchesContract('POST', '/v2/models/{model}/infer', 503, res.body)
     expect(res.body.error).toMatch(/failed to load/)
+  })
+})
+
+// FP16 travels as half bits in binary: convert the decoded test values both ways.
+const toWire = (t: Tensor) => (t.datatype === 'FP16' ? t.data.map((v) => toFloat16Bits(Number(v))) : t.data)
+const fromWire = (datatype: string, values: TensorValue[]) =>
+  datatype === 'FP16' ? values.map((v) => fromFloat16Bits(Number(v))) : values
+
+describe.skipIf(!hasTestdata())('ONNX backend test cases over the binary tensor data extension', () => {
+  it.each(CASES)('%s gives the expected outputs as raw bytes', async (name) => {
+    const testCase = readCase(name)
+    const { body, headerLength } = binaryBody(
+      {
+        inputs: testCase.inputs.map((t) => ({
+          name: t.name,
+          datatype: t.datatype,
+          shape: t.shape,
+          parameters: { binary_data_size: toBytes(t.datatype, toWire(t)).length },
+        })),
+        parameters: { binary_data_output: true },
+      },
+      testCase.inputs.map((t) => toBytes(t.datatype, toWire(t))),
+    )
+    const response = await fetch(`${server.url}/v2/models/${name}/infer`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(headerLength),
+      },
+      body,
+    })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/octet-stream')
+    const { header, binary } = await readBinaryResponse(response)
+    let offset = 0
+    for (const out of header.outputs as unknown as {
+      name: string
+      datatype: OipDatatype
+      shape: number[]
+      parameters: { binary_data_size: number }
+    }[]) {
+      const size = out.parameters.binary_data_size
+      const want = testCase.outputs.find((o) => o.name === out.name)
+      expect(want, out.name).toBeDefined()
+      expect(out.datatype).toBe(want?.datatype)
+      expect(out.shape).toEqual(want?.shape)
+      expectValues(
+        fromWire(out.datatype, fromBytes(out.datatype, binary.subarray(offset, offset + size))),
+        want?.data ?? [],
+        out.datatype,
+      )
+      offset += size
+    }
+    expect(offset).toBe(binary.length)
   })
 })
 

@@ -3,6 +3,7 @@
  * so the app stays free of Node-only code.
  */
 import type { components } from '@modelport/sdk'
+import type { RuntimeSettings } from './settings.js'
 
 export type Datatype = components['schemas']['Datatype']
 export type TensorMetadata = components['schemas']['TensorMetadata']
@@ -39,5 +40,8 @@ export interface LoadedModel {
   dispose(): Promise<void>
 }
 
-/** Loads the model file of one version. */
-export type ModelLoader = (file: string, options: { name: string; version: string }) => Promise<LoadedModel>
+/** Loads the model file of one version, with its `model.json` runtime settings. */
+export type ModelLoader = (
+  file: string,
+  options: { name: string; version: string; settings?: RuntimeSettings },
+) => Promise<LoadedModel>

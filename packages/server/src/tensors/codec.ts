@@ -74,8 +74,12 @@ function elementCount(shape: number[]): number {
   return shape.reduce((n, d) => n * d, 1)
 }
 
-/** Checks a request input against the model's declaration and converts it to a host tensor. */
-export function decodeInput(input: RequestInput, declared: TensorMetadata, maxElements: number): HostTensor {
+/** Checks an input's datatype and shape against the model's declaration; returns its element count. */
+export function checkDeclared(
+  input: { name: string; datatype: Datatype; shape: number[] },
+  declared: TensorMetadata,
+  maxElements: number,
+): number {
   const { name, datatype, shape } = input
   if (datatype === 'BF16') {
     throw badRequest(
@@ -103,9 +107,16 @@ export function decodeInput(input: RequestInput, declared: TensorMetadata, maxEl
   if (count > maxElements) {
     throw badRequest(
       'too_many_elements',
-      `Input '${name}' has ${count} elements; the limit is ${maxElements}.`,
+      `Input '${name}' has ${count} elements, over the limit of ${maxElements} (maxTensorElements).`,
     )
   }
+  return count
+}
+
+/** Checks a request input against the model's declaration and converts it to a host tensor. */
+export function decodeInput(input: RequestInput, declared: TensorMetadata, maxElements: number): HostTensor {
+  const { name, datatype, shape } = input
+  const count = checkDeclared(input, declared, maxElements)
   const values = flatten(input.data, shape, name)
   if (values.length !== count) {
     throw badRequest(
@@ -145,6 +156,20 @@ function convert(values: unknown[], datatype: Datatype, name: string): HostTenso
     return out
   }
   if (datatype === 'BF16') throw fail(0, 'a supported datatype')
+  if (datatype === 'FP32' || datatype === 'FP64') {
+    // The common case, kept to a plain loop: it is most of a request's decoding time.
+    const out = new arrays[datatype](values.length)
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]
+      if (typeof v === 'number') out[i] = v
+      else {
+        const special = typeof v === 'string' ? specialFloats[v] : undefined
+        if (special === undefined) throw fail(i, 'a number (or "NaN", "Infinity", "-Infinity")')
+        out[i] = special
+      }
+    }
+    return out
+  }
   const out = new arrays[datatype](values.length)
   const range = integerRanges[datatype]
   values.forEach((v, i) => {

@@ -4,6 +4,8 @@
  */
 import * as ort from 'onnxruntime-node'
 import { badRequest } from '../../errors.js'
+import { withBatching } from '../batcher.js'
+import { type RuntimeSettings, resolveBatching } from '../settings.js'
 import type { Datatype, HostTensor, LoadedModel, ModelLoader, TensorMetadata } from '../types.js'
 
 const toDatatype: Record<string, Datatype> = {
@@ -28,11 +30,8 @@ const toOrtType = Object.fromEntries(Object.entries(toDatatype).map(([ort, oip])
   ort.Tensor.Type
 >
 
-export interface OnnxOptions {
-  /** Intra-op threads. One thread avoids ORT's spinning workers fighting for 2 shared cores. */
-  intraOpThreads?: number
-  interOpThreads?: number
-}
+/** Session settings; `batching` is applied by `onnxLoader`, not here. */
+export type OnnxOptions = Omit<RuntimeSettings, 'batching'>
 
 function describeValue(meta: ort.InferenceSession.ValueMetadata): TensorMetadata {
   if (!meta.isTensor) {
@@ -56,11 +55,15 @@ function toHost(tensor: ort.Tensor): HostTensor {
 
 /** Loads an ONNX file into a session and describes its signature. */
 export async function loadOnnxModel(file: string, options: OnnxOptions = {}): Promise<LoadedModel> {
+  // One intra-op thread without spinning by default: with more, idle workers spin on the core that
+  // serves HTTP, and runs got 2-4x slower whenever the other core was busy.
+  const spinning = options.spinning ? '1' : '0'
   const session = await ort.InferenceSession.create(file, {
     intraOpNumThreads: options.intraOpThreads ?? 1,
     interOpNumThreads: options.interOpThreads ?? 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
+    executionMode: (options.interOpThreads ?? 1) > 1 ? 'parallel' : 'sequential',
+    graphOptimizationLevel: options.optimization ?? 'all',
+    extra: { session: { intra_op: { allow_spinning: spinning }, inter_op: { allow_spinning: spinning } } },
   })
   const inputs = session.inputMetadata.map(describeValue)
   const outputs = session.outputMetadata.map(describeValue)
@@ -103,7 +106,19 @@ export async function loadOnnxModel(file: string, options: OnnxOptions = {}): Pr
   }
 }
 
-/** A `ModelLoader` for ONNX files with shared options. */
-export function onnxLoader(options: OnnxOptions = {}): ModelLoader {
-  return (file) => loadOnnxModel(file, options)
+/**
+ * A `ModelLoader` for ONNX files: `defaults` overridden by each model's settings, and a dynamic batcher
+ * in front (a queue of one request at a time for models that do not batch).
+ */
+export function onnxLoader(
+  defaults: RuntimeSettings = {},
+  /** Told of every run (rows batched, compute time), for metrics. */
+  onRun?: (model: { name: string; version: string }, run: { rows: number; ms: number }) => void,
+): ModelLoader {
+  return async (file, { name, version, settings }) => {
+    const merged = { ...defaults, ...settings }
+    const model = await loadOnnxModel(file, merged)
+    const observe = onRun && { onRun: (run: { rows: number; ms: number }) => onRun({ name, version }, run) }
+    return withBatching(model, resolveBatching(merged, model.inputs, model.outputs), observe)
+  }
 }

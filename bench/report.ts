@@ -1,0 +1,217 @@
+/**
+ * The suite's printed report: one table per scenario, then each target of the issue with its measured
+ * figure, met or missed. A missed target is shown as such, never left out.
+ */
+import type { GatewayResults } from './scenarios/gateway.ts'
+import type { LocalResults } from './scenarios/local-inference.ts'
+import type { SdkResults } from './scenarios/sdk.ts'
+
+export interface Results {
+  environment: Record<string, unknown>
+  local?: Partial<LocalResults>
+  gateway?: GatewayResults
+  sdk?: SdkResults
+}
+
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '-')
+const rate = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '-')
+const times = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}x` : '-')
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`
+  return [line(head), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n')
+}
+
+interface Target {
+  name: string
+  measured: string
+  met: boolean
+}
+
+export function report(results: Results): string {
+  const out: string[] = []
+  const targets: Target[] = []
+  const env = results.environment
+  out.push(
+    `modelport benchmark: Node ${env.node}, ${env.cpus} cores (${env.cpu}), pinning ${JSON.stringify(env.pinning)}, nice ${env.nice}, isolated network ${env.isolatedNetwork}, ${env.seconds} s per run, ${env.rounds} alternations, load average ${Number(env.loadAverage).toFixed(2)} at start`,
+  )
+
+  const inference = results.local?.inference
+  if (inference) {
+    out.push('\n(a) Local inference: POST /v2/models/{m}/infer against in-process session.run')
+    const rows: string[][] = []
+    for (const [model, r] of Object.entries(inference)) {
+      for (const mode of ['inProcess', 'json', 'binary', 'floor'] as const) {
+        if (!r.c1[mode]) continue
+        const inProcess = r.c1.inProcess.p50
+        const added = mode === 'inProcess' ? Number.NaN : r.c1[mode].p50 - inProcess
+        // What modelport adds beyond a bare HTTP hop with the same body and the model's own run.
+        const beyondFloor =
+          (mode === 'json' || mode === 'binary') && r.c1.floor
+            ? r.c1[mode].p50 - r.c1.floor.p50 - inProcess
+            : Number.NaN
+        rows.push([
+          model,
+          {
+            inProcess: 'session.run',
+            json: 'HTTP JSON',
+            binary: 'HTTP binary',
+            floor: 'HTTP floor (Hono echo)',
+          }[mode],
+          ms(r.c1[mode].p50),
+          ms(r.c1[mode].p99),
+          mode === 'inProcess' ? '' : mode === 'floor' ? ms(r.c1.floor.p50) : ms(added),
+          Number.isNaN(beyondFloor) ? '' : ms(beyondFloor),
+          rate(r.c32[mode].rps),
+        ])
+        if (mode === 'json' || mode === 'binary') {
+          targets.push({
+            name: `(a) ${model} ${mode}: added p50 at c=1 <= 0.25 ms`,
+            measured: `${ms(added)} ms`,
+            met: added <= 0.25,
+          })
+        }
+      }
+    }
+    out.push(
+      table(
+        ['model', 'path', 'p50 c=1 ms', 'p99 c=1 ms', 'added p50 ms', 'beyond floor ms', 'req/s c=32'],
+        rows,
+      ),
+    )
+  }
+
+  const batching = results.local?.batching
+  if (batching) {
+    out.push('\n(b) Dynamic batching on against off, concurrency 64')
+    const rows: string[][] = []
+    for (const [model, entry] of Object.entries(batching)) {
+      for (const format of ['json', 'binary'] as const) {
+        const r = entry[format]
+        if (!r) continue
+        const gain = r.on.rps / r.off.rps
+        const queueP99 = r.on.extra?.queueP99 ?? Number.NaN
+        const runMs = r.on.extra?.runMs ?? Number.NaN
+        rows.push([
+          model,
+          format,
+          rate(r.off.rps),
+          rate(r.on.rps),
+          times(gain),
+          (r.on.extra?.rowsPerRun ?? Number.NaN).toFixed(1),
+          ms(r.on.p99),
+          ms(queueP99),
+          ms(runMs),
+          ms(entry.batchRunMs),
+        ])
+        // One run's time as it was under this load (the server's own average), not in an idle process.
+        const bound = 2 * runMs
+        if (model === 'mlp') {
+          targets.push({
+            name: `(b) mlp ${format}: batching >= 2.5x unbatched`,
+            measured: times(gain),
+            met: gain >= 2.5,
+          })
+          targets.push({
+            name: `(b) mlp ${format}: p99 in the batcher (queue + run) <= 2 x (delay 0 + one run)`,
+            measured: `${ms(queueP99)} ms against ${ms(bound)} ms`,
+            met: queueP99 <= bound,
+          })
+        } else {
+          targets.push({
+            name: `(b) ${model} ${format}: no loss with batching`,
+            measured: times(gain),
+            met: gain >= 0.95,
+          })
+        }
+      }
+    }
+    out.push(
+      table(
+        [
+          'model',
+          'format',
+          'off req/s',
+          'on req/s',
+          'gain',
+          'rows/run',
+          'HTTP p99 ms',
+          'queue+run p99 ms',
+          'run ms (under load)',
+          '64-row run ms (idle)',
+        ],
+        rows,
+      ),
+    )
+  }
+
+  const gateway = results.gateway
+  if (gateway) {
+    out.push(`\n(c) Gateway: non-stream chat (${gateway.requestBytes}-byte request) to a loopback upstream`)
+    const paths = ['direct', 'modelport', 'bare', 'portkey'] as const
+    const names = {
+      direct: 'upstream direct',
+      modelport: 'modelport (fallback route)',
+      bare: 'bare Hono + undici',
+      portkey: 'Portkey 1.15.2',
+    }
+    const rows = paths.map((p) => [
+      names[p],
+      ms(gateway.c1[p].p50),
+      p === 'direct' ? '' : ms(gateway.c1[p].p50 - gateway.c1.direct.p50),
+      rate(gateway.c32[p].rps),
+      p === 'direct' ? '' : times(gateway.c32[p].rps / gateway.c32.bare.rps),
+    ])
+    out.push(table(['path', 'p50 c=1 ms', 'added p50 ms', 'req/s c=32', 'x bare proxy'], rows))
+    const floor = gateway.c32.modelport.rps / gateway.c32.bare.rps
+    const peer = gateway.c32.modelport.rps / gateway.c32.portkey.rps
+    const added = gateway.c1.modelport.p50 - gateway.c1.direct.p50
+    targets.push({
+      name: '(c) modelport >= 0.7x the bare proxy at c=32',
+      measured: times(floor),
+      met: floor >= 0.7,
+    })
+    targets.push({ name: '(c) modelport >= 8x Portkey at c=32', measured: times(peer), met: peer >= 8 })
+    targets.push({
+      name: '(c) modelport added p50 at c=1 <= 0.25 ms',
+      measured: `${ms(added)} ms`,
+      met: added <= 0.25,
+    })
+  }
+
+  const sdk = results.sdk
+  if (sdk) {
+    out.push('\n(d) SDK mp.infer() against a raw fetch (simplenet, same server)')
+    const rows = (['fetch', 'sdk'] as const).map((c) => [
+      c === 'sdk' ? 'SDK infer()' : 'raw fetch',
+      ms(sdk.c1[c].p50),
+      ms(sdk.c1[c].p99),
+      rate(sdk.c32[c].rps),
+    ])
+    out.push(table(['client', 'p50 c=1 ms', 'p99 c=1 ms', 'req/s c=32'], rows))
+    const latency = sdk.c1.sdk.p50 / sdk.c1.fetch.p50 - 1
+    const throughput = 1 - sdk.c32.sdk.rps / sdk.c32.fetch.rps
+    targets.push({
+      name: '(d) SDK p50 overhead at c=1 <= 5%',
+      measured: `${(latency * 100).toFixed(1)}%`,
+      met: latency <= 0.05,
+    })
+    targets.push({
+      name: '(d) SDK throughput loss at c=32 <= 5%',
+      measured: `${(throughput * 100).toFixed(1)}%`,
+      met: throughput <= 0.05,
+    })
+  }
+
+  if (targets.length > 0) {
+    out.push('\nTargets')
+    out.push(
+      table(
+        ['target', 'measured', ''],
+        targets.map((t) => [t.name, t.measured, t.met ? 'met' : 'MISSED']),
+      ),
+    )
+  }
+  return out.join('\n')
+}

@@ -1,0 +1,27 @@
+/**
+ * The floor: a bare Hono + undici pass-through proxy with no features, forwarding chat completions to
+ * the upstream over a keep-alive pool.
+ */
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { Pool } from 'undici'
+
+const upstream = process.argv[2] as string
+const pool = new Pool(upstream, { connections: 64 })
+const app = new Hono()
+app.post('/v1/chat/completions', async (c) => {
+  const response = await pool.request({
+    method: 'POST',
+    path: '/v1/chat/completions',
+    headers: { 'content-type': 'application/json', authorization: c.req.header('authorization') ?? '' },
+    body: await c.req.text(),
+  })
+  const body = await response.body.arrayBuffer()
+  return c.body(body, response.statusCode as 200, { 'content-type': 'application/json' })
+})
+const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  process.send?.({ ready: info.port })
+})
+process.on('SIGTERM', () => server.close(() => process.exit(0)))
+// The runner is gone (it was stopped or crashed): do not outlive it.
+process.on('disconnect', () => process.exit(0))

@@ -1,0 +1,37 @@
+/** A modelport server for the suite: `--models DIR`, optional `--config FILE`, on 127.0.0.1. */
+import { parseArgs } from 'node:util'
+import type { ManagedModel } from '../../packages/server/src/lifecycle/managed-model.ts'
+import { startServer } from '../../packages/server/src/node.ts'
+import type { Batcher } from '../../packages/server/src/runtime/batcher.ts'
+import { percentile } from '../lib/stats.ts'
+
+const { values } = parseArgs({
+  options: { models: { type: 'string' }, config: { type: 'string' }, 'api-keys': { type: 'string' } },
+})
+const silent = { info() {}, warn() {}, error() {} }
+const server = await startServer({
+  port: 0,
+  host: '127.0.0.1',
+  modelsDir: values.models ?? 'models',
+  log: silent,
+  ...(values.config && { configPath: values.config }),
+  ...(values['api-keys'] && { apiKeys: values['api-keys'].split(',') }),
+})
+// The batcher's own view, for the batching scenario: time from joining the queue to the result.
+process.on('message', (message: { id: number; batcher: string; reset?: boolean }) => {
+  const managed = server.registry.ready(message.batcher).model as ManagedModel
+  const model = managed.loaded as Batcher
+  const times = Float64Array.from(model.recentLatencies()).sort()
+  const result = {
+    queueP50: percentile(times, 50),
+    queueP99: percentile(times, 99),
+    rowsPerRun: model.stats.runs ? model.stats.requests / model.stats.runs : Number.NaN,
+    runMs: model.averageRunMs,
+  }
+  if (message.reset) model.resetStats()
+  process.send?.({ id: message.id, result })
+})
+process.send?.({ ready: server.port })
+process.on('SIGTERM', () => server.close().then(() => process.exit(0)))
+// The runner is gone (it was stopped or crashed): do not outlive it.
+process.on('disconnect', () => process.exit(0))

@@ -1,0 +1,301 @@
+/**
+ * A dynamic batcher in front of any `LoadedModel`: requests queue per model, and those whose inputs
+ * agree on every dimension but the first run together, stacked along it; each gets its own rows back.
+ * One run at a time: ONNX Runtime for Node runs on the event loop's thread, so a second concurrent run
+ * only waits, while requests that arrive during a run make the next batch (natural batching).
+ */
+import { rateLimited, unavailable } from '../errors.js'
+import type { BatchingSettings } from './settings.js'
+import { padDim1, sliceRows, stack, trimDim1 } from './stack.js'
+import type { HostTensor, LoadedModel } from './types.js'
+
+type Outputs = Record<string, HostTensor>
+
+interface Pending {
+  inputs: Outputs
+  outputs: string[]
+  /** Entries of the first dimension. */
+  rows: number
+  /** Requests with the same key can share a run; `undefined` runs alone. */
+  key: string | undefined
+  /** Dimension 1 of the padded inputs (-1 when none is padded). */
+  length: number
+  arrived: number
+  resolve(outputs: Outputs): void
+  reject(error: unknown): void
+}
+
+export interface BatcherOptions {
+  /** Milliseconds, high resolution (default `performance.now`). */
+  now?: () => number
+  /** Runs a callback after pending I/O (default `setImmediate`). */
+  defer?: (callback: () => void) => void
+  /** Told of every successful run of the wrapped model: its rows and duration (for metrics). */
+  onRun?: (run: { rows: number; ms: number }) => void
+}
+
+export interface BatcherStats {
+  /** Runs of the wrapped model. */
+  runs: number
+  /** Requests answered from them (failed ones included). */
+  requests: number
+  /** Requests refused because the queue was full. */
+  refused: number
+}
+
+/** How many recent queue-and-run times the batcher keeps, for percentiles. */
+const SAMPLES = 8192
+
+const defaultDefer = (callback: () => void) =>
+  typeof setImmediate === 'function' ? setImmediate(callback) : setTimeout(callback, 0)
+
+export class Batcher implements LoadedModel {
+  readonly platform: string
+  readonly inputs: LoadedModel['inputs']
+  readonly outputs: LoadedModel['outputs']
+  readonly stats: BatcherStats = { runs: 0, requests: 0, refused: 0 }
+  readonly #model: LoadedModel
+  readonly #settings: BatchingSettings
+  readonly #now: () => number
+  readonly #defer: (callback: () => void) => void
+  readonly #onRun: BatcherOptions['onRun']
+  #queue: Pending[] = []
+  #running = false
+  /** A dispatch is already scheduled (deferred or timed). */
+  #waiting = false
+  #timer: ReturnType<typeof setTimeout> | undefined
+  /** Cleared when a run's outputs do not follow its stacked rows; then every request runs alone. */
+  #splittable = true
+  #closed = false
+  /** Moving average of one run, for `Retry-After`. */
+  #runMs = 1
+  /** Recent times from joining the queue to the result, in milliseconds (a ring). */
+  readonly #samples = new Float64Array(SAMPLES)
+  #sampled = 0
+
+  constructor(model: LoadedModel, settings: BatchingSettings, options: BatcherOptions = {}) {
+    this.#model = model
+    this.#settings = settings
+    this.platform = model.platform
+    this.inputs = model.inputs
+    this.outputs = model.outputs
+    this.#now = options.now ?? (() => performance.now())
+    this.#defer = options.defer ?? defaultDefer
+    this.#onRun = options.onRun
+  }
+
+  get settings(): Readonly<BatchingSettings> {
+    return this.#settings
+  }
+
+  /** Requests waiting for a run. */
+  get queued(): number {
+    return this.#queue.length
+  }
+
+  /** A moving average of one run of the wrapped model, in milliseconds. */
+  get averageRunMs(): number {
+    return this.#runMs
+  }
+
+  /** The most recent times (ms) from a request joining the queue to its result, oldest first. */
+  recentLatencies(): number[] {
+    const count = Math.min(this.#sampled, SAMPLES)
+    const start = this.#sampled - count
+    return Array.from({ length: count }, (_, i) => this.#samples[(start + i) % SAMPLES] as number)
+  }
+
+  /** Forgets the recorded times and counts (between benchmark runs). */
+  resetStats(): void {
+    this.#sampled = 0
+    this.stats.runs = 0
+    this.stats.requests = 0
+    this.stats.refused = 0
+  }
+
+  #record(p: Pending): void {
+    this.#samples[this.#sampled++ % SAMPLES] = this.#now() - p.arrived
+  }
+
+  run(inputs: Outputs, outputs: string[]): Promise<Outputs> {
+    if (this.#closed) return Promise.reject(unavailable('model_unloaded', 'The model is being unloaded.'))
+    if (this.#queue.length >= this.#settings.maxQueueSize) {
+      this.stats.refused++
+      const waitMs = (this.#queue.length / this.#settings.maxBatchSize + 1) * this.#runMs
+      return Promise.reject(
+        rateLimited(
+          'queue_full',
+          `The model has ${this.#queue.length} requests waiting, its limit; try again shortly.`,
+          Math.max(1, Math.ceil(waitMs / 1000)),
+        ),
+      )
+    }
+    return new Promise<Outputs>((resolve, reject) => {
+      const { key, rows, length } = this.#keyOf(inputs)
+      this.#queue.push({ inputs, outputs, key, rows, length, arrived: this.#now(), resolve, reject })
+      if (this.#timer !== undefined && this.#readyRows() >= this.#settings.maxBatchSize) {
+        clearTimeout(this.#timer)
+        this.#timer = undefined
+        this.#waiting = false
+      }
+      this.#schedule()
+    })
+  }
+
+  async dispose(): Promise<void> {
+    this.#closed = true
+    if (this.#timer !== undefined) clearTimeout(this.#timer)
+    const left = this.#queue
+    this.#queue = []
+    for (const p of left) p.reject(unavailable('model_unloaded', 'The model was unloaded before it ran.'))
+    await this.#model.dispose()
+  }
+
+  /** Groups requests by everything but the first dimension (and dimension 1 of padded inputs). */
+  #keyOf(inputs: Outputs): Pick<Pending, 'key' | 'rows' | 'length'> {
+    const solo = { key: undefined, rows: 1, length: -1 }
+    if (this.#settings.maxBatchSize === 1 || !this.#splittable) return solo
+    let rows = -1
+    let length = -1
+    let key = ''
+    for (const name of Object.keys(inputs).sort()) {
+      const { shape, datatype } = inputs[name] as HostTensor
+      if (shape.length === 0 || (rows !== -1 && shape[0] !== rows)) return solo
+      rows = shape[0] as number
+      let rest = shape.slice(1)
+      if (name in this.#settings.pad && shape.length >= 2) {
+        if (length !== -1 && shape[1] !== length) return solo
+        length = shape[1] as number
+        rest = ['*' as unknown as number, ...shape.slice(2)]
+      }
+      key += `${name}:${datatype}:${rest.join('x')};`
+    }
+    return rows > 0 ? { key, rows, length } : solo
+  }
+
+  /** Rows waiting that could join the head's batch. */
+  #readyRows(): number {
+    const head = this.#queue[0]
+    if (!head || head.key === undefined) return Number.POSITIVE_INFINITY
+    let rows = 0
+    for (const p of this.#queue) if (p.key === head.key) rows += p.rows
+    return rows
+  }
+
+  #schedule(): void {
+    if (this.#running || this.#waiting || this.#queue.length === 0) return
+    const head = this.#queue[0] as Pending
+    if (head.key === undefined) {
+      this.#dispatch()
+      return
+    }
+    this.#waiting = true
+    const remaining = head.arrived + this.#settings.maxQueueDelayMs - this.#now()
+    const full = remaining <= 0 || this.#readyRows() >= this.#settings.maxBatchSize
+    const wake = () => {
+      this.#timer = undefined
+      this.#waiting = false
+      if (full || this.#now() >= head.arrived + this.#settings.maxQueueDelayMs) this.#dispatch()
+      else this.#schedule()
+    }
+    // Timers have millisecond resolution; the last millisecond is waited out across loop turns.
+    if (full || remaining < 1) this.#defer(wake)
+    else this.#timer = setTimeout(wake, Math.floor(remaining))
+  }
+
+  #dispatch(): void {
+    if (this.#running || this.#queue.length === 0) return
+    const head = this.#queue.shift() as Pending
+    const batch = [head]
+    if (head.key !== undefined && head.rows < this.#settings.maxBatchSize) {
+      let rows = head.rows
+      const rest: Pending[] = []
+      for (const p of this.#queue) {
+        if (p.key === head.key && rows + p.rows <= this.#settings.maxBatchSize) {
+          batch.push(p)
+          rows += p.rows
+        } else rest.push(p)
+      }
+      this.#queue = rest
+    }
+    this.#running = true
+    const started = this.#now()
+    this.#execute(batch).finally(() => {
+      this.#runMs = this.#runMs * 0.8 + (this.#now() - started) * 0.2
+      this.#running = false
+      this.#schedule()
+    })
+  }
+
+  async #runAlone(p: Pending): Promise<void> {
+    this.stats.runs++
+    this.stats.requests++
+    const started = this.#now()
+    try {
+      const outputs = await this.#model.run(p.inputs, p.outputs)
+      this.#onRun?.({ rows: p.rows, ms: this.#now() - started })
+      this.#record(p)
+      p.resolve(outputs)
+    } catch (error) {
+      p.reject(error)
+    }
+  }
+
+  async #execute(batch: Pending[]): Promise<void> {
+    if (batch.length === 1) return this.#runAlone(batch[0] as Pending)
+    const first = batch[0] as Pending
+    const wanted = [...new Set(batch.flatMap((p) => p.outputs))]
+    const length = Math.max(...batch.map((p) => p.length))
+    const feeds: Outputs = {}
+    for (const name of Object.keys(first.inputs)) {
+      const pad = this.#settings.pad[name]
+      feeds[name] = stack(
+        batch.map((p) => {
+          const tensor = p.inputs[name] as HostTensor
+          return pad !== undefined && tensor.shape.length >= 2 ? padDim1(tensor, length, pad) : tensor
+        }),
+      )
+    }
+    const total = batch.reduce((n, p) => n + p.rows, 0)
+    let results: Outputs
+    try {
+      this.stats.runs++
+      const started = this.#now()
+      results = await this.#model.run(feeds, wanted)
+      this.#onRun?.({ rows: total, ms: this.#now() - started })
+    } catch {
+      // One bad request must not fail the others: run each alone, so only its own run fails.
+      for (const p of batch) await this.#runAlone(p)
+      return
+    }
+    if (wanted.some((name) => results[name]?.shape[0] !== total)) {
+      this.#splittable = false
+      for (const p of batch) await this.#runAlone(p)
+      return
+    }
+    let offset = 0
+    for (const p of batch) {
+      const out: Outputs = {}
+      for (const name of p.outputs) {
+        let tensor = sliceRows(results[name] as HostTensor, offset, offset + p.rows)
+        if (p.length !== length && tensor.shape.length >= 2 && tensor.shape[1] === length) {
+          tensor = trimDim1(tensor, p.length)
+        }
+        out[name] = tensor
+      }
+      offset += p.rows
+      this.stats.requests++
+      this.#record(p)
+      p.resolve(out)
+    }
+  }
+}
+
+/** Wraps a model in a batcher with the given settings. */
+export function withBatching(
+  model: LoadedModel,
+  settings: BatchingSettings,
+  options?: BatcherOptions,
+): Batcher {
+  return new Batcher(model, settings, options)
+}

@@ -1,0 +1,149 @@
+/**
+ * An inference request's inputs and output selection, from JSON or from the binary tensor data
+ * extension, checked against the model; and the response in the form each output asked for.
+ */
+import type { components } from '@modelport/sdk'
+import { badRequest } from '../errors.js'
+import type { HostTensor, TensorMetadata } from '../runtime/types.js'
+import { binarySize, decodeBinaryInput, encodeBinary, joinBody } from './binary.js'
+import { decodeInput, encodeOutput } from './codec.js'
+import { outputText } from './json-text.js'
+
+type Schemas = components['schemas']
+export type RequestHeader = Schemas['InferenceRequestHeader']
+
+export interface WantedOutput {
+  name: string
+  /** Returned as raw bytes after the JSON header. */
+  binary: boolean
+}
+
+/** The inputs as host tensors; `binary` is the body after the JSON header of a binary request. */
+export function decodeInputs(
+  model: string,
+  request: RequestHeader,
+  declared: TensorMetadata[],
+  binary: Uint8Array | undefined,
+  maxElements: number,
+): Record<string, HostTensor> {
+  const feeds: Record<string, HostTensor> = {}
+  let offset = 0
+  for (const input of request.inputs) {
+    const meta = declared.find((i) => i.name === input.name)
+    if (!meta) {
+      const known = declared.map((i) => i.name).join(', ')
+      throw badRequest(
+        'unknown_input',
+        `Model '${model}' has no input '${input.name}' (inputs: ${known}).`,
+        'inputs',
+      )
+    }
+    if (feeds[input.name])
+      throw badRequest('duplicate_input', `Input '${input.name}' is given twice.`, 'inputs')
+    const size = binarySize(input.name, input.parameters)
+    if (size === undefined) {
+      if (input.data === undefined) {
+        throw badRequest(
+          'missing_data',
+          `Input '${input.name}' has neither data nor a binary_data_size parameter.`,
+          'inputs',
+        )
+      }
+      feeds[input.name] = decodeInput(input as Schemas['RequestInput'], meta, maxElements)
+      continue
+    }
+    if (!binary) {
+      throw badRequest(
+        'binary_without_header',
+        `Input '${input.name}' has binary_data_size, so send the body as the JSON header followed by the tensor bytes, with its length in Inference-Header-Content-Length.`,
+        'inputs',
+      )
+    }
+    if (input.data !== undefined) {
+      throw badRequest(
+        'duplicate_data',
+        `Input '${input.name}' has both data and binary_data_size; send one.`,
+        'inputs',
+      )
+    }
+    if (offset + size > binary.byteLength) {
+      throw badRequest(
+        'invalid_data_length',
+        `Input '${input.name}' says binary_data_size ${size}, but only ${binary.byteLength - offset} bytes follow the header.`,
+        'inputs',
+      )
+    }
+    feeds[input.name] = decodeBinaryInput(input, meta, binary.subarray(offset, offset + size), maxElements)
+    offset += size
+  }
+  if (binary && offset !== binary.byteLength) {
+    throw badRequest(
+      'invalid_data_length',
+      `The body has ${binary.byteLength - offset} bytes after the header that no input's binary_data_size accounts for.`,
+    )
+  }
+  const missing = declared.filter((i) => !feeds[i.name]).map((i) => `'${i.name}'`)
+  if (missing.length > 0) {
+    throw badRequest('missing_input', `Model '${model}' needs input ${missing.join(', ')}.`, 'inputs')
+  }
+  return feeds
+}
+
+function flag(value: unknown, name: string, where: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value
+  throw badRequest('invalid_parameter', `${where} parameter ${name} must be true or false.`, 'parameters')
+}
+
+/** The outputs to compute, each in JSON or binary form (`binary_data`, else `binary_data_output`). */
+export function selectOutputs(
+  model: string,
+  request: RequestHeader,
+  declared: TensorMetadata[],
+): WantedOutput[] {
+  const all = flag(request.parameters?.binary_data_output, 'binary_data_output', 'The request') ?? false
+  if (!request.outputs) return declared.map((o) => ({ name: o.name, binary: all }))
+  return request.outputs.map((o) => {
+    if (!declared.some((d) => d.name === o.name)) {
+      const known = declared.map((d) => d.name).join(', ')
+      throw badRequest(
+        'unknown_output',
+        `Model '${model}' has no output '${o.name}' (outputs: ${known}).`,
+        'outputs',
+      )
+    }
+    const own = flag(o.parameters?.binary_data, 'binary_data', `Output '${o.name}'`)
+    return { name: o.name, binary: own ?? all }
+  })
+}
+
+export type EncodedResponse =
+  | { kind: 'json'; text: string }
+  | { kind: 'binary'; body: Uint8Array; headerLength: number }
+
+/** The response: plain JSON, or the JSON header and the binary outputs' bytes in output order. */
+export function encodeResponse(
+  head: { model_name: string; model_version: string; id?: string },
+  wanted: WantedOutput[],
+  results: Record<string, HostTensor>,
+): EncodedResponse {
+  if (!wanted.some((w) => w.binary)) {
+    // An `InferenceResponse`, written as text: see json-text.ts for why.
+    const outputs = wanted.map((w) => outputText(w.name, results[w.name] as HostTensor)).join(',')
+    return { kind: 'json', text: `${JSON.stringify(head).slice(0, -1)},"outputs":[${outputs}]}` }
+  }
+  const parts: Uint8Array[] = []
+  const outputs = wanted.map((w): Schemas['BinaryResponseOutput'] => {
+    const tensor = results[w.name] as HostTensor
+    if (!w.binary) return encodeOutput(w.name, tensor)
+    const bytes = encodeBinary(tensor)
+    parts.push(bytes)
+    return {
+      name: w.name,
+      datatype: tensor.datatype,
+      shape: tensor.shape,
+      parameters: { binary_data_size: bytes.byteLength },
+    }
+  })
+  const header: Schemas['InferenceResponseHeader'] = { ...head, outputs }
+  return { kind: 'binary', ...joinBody(header, parts) }
+}

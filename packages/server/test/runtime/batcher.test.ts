@@ -1,0 +1,255 @@
+/**
+ * The dynamic batcher: stacked runs give each request exactly what running it alone gives, a full queue
+ * refuses with 429, different shapes never share a run, and one bad request fails only itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
+import { ModelportError } from '../../src/errors.js'
+import { withBatching } from '../../src/runtime/batcher.js'
+import { loadOnnxModel } from '../../src/runtime/onnx/session.js'
+import { DEFAULT_BATCHING } from '../../src/runtime/settings.js'
+import type { HostTensor, LoadedModel } from '../../src/runtime/types.js'
+import { fakeModel, fp32 } from './fake-model.js'
+
+const settings = (overrides: Partial<typeof DEFAULT_BATCHING> = {}) => ({ ...DEFAULT_BATCHING, ...overrides })
+
+describe('batching simplenet (real ONNX Runtime)', () => {
+  let raw: LoadedModel
+  beforeAll(async () => {
+    raw = await loadOnnxModel(SIMPLENET_MODEL_PATH)
+  })
+  afterAll(() => raw.dispose())
+
+  it('splits stacked results back exactly: equal to running each request alone', async () => {
+    const batched = withBatching(raw, settings({ maxBatchSize: 16 }))
+    const requests = Array.from({ length: 60 }, (_, r) =>
+      fp32([1 + (r % 3), 10], (i) => Math.sin(r * 31 + i)),
+    )
+    const alone = []
+    for (const inputs of requests) alone.push(await raw.run(inputs, ['y']))
+    const together = await Promise.all(requests.map((inputs) => batched.run(inputs, ['y'])))
+    for (const [r, result] of together.entries()) {
+      const want = alone[r]?.y as HostTensor
+      expect(result.y?.shape).toEqual(want.shape)
+      expect(Array.from(result.y?.data as Float32Array)).toEqual(Array.from(want.data as Float32Array))
+    }
+    expect(batched.stats.requests).toBe(60)
+    expect(batched.stats.runs).toBeLessThan(60)
+    expect(batched.stats.runs).toBeGreaterThanOrEqual(Math.ceil(120 / 16))
+  })
+})
+
+describe('batcher', () => {
+  it('stacks requests that arrive during a run into the next one, up to max_batch_size rows', async () => {
+    const model = fakeModel()
+    const batcher = withBatching(model, settings({ maxBatchSize: 4 }))
+    const results = await Promise.all(
+      Array.from({ length: 9 }, (_, r) =>
+        batcher.run(
+          fp32([1, 2], () => r),
+          ['y'],
+        ),
+      ),
+    )
+    expect(model.runs.map((shape) => shape[0])).toEqual([4, 4, 1])
+    // Each request's time from joining the queue to its result is kept for percentiles.
+    expect(batcher.recentLatencies()).toHaveLength(9)
+    expect(batcher.stats).toMatchObject({ runs: 3, requests: 9 })
+    batcher.resetStats()
+    expect(batcher.recentLatencies()).toEqual([])
+    for (const [r, result] of results.entries())
+      expect(Array.from(result.y?.data as Float32Array)).toEqual([2 * r, 2 * r])
+  })
+
+  it('never stacks requests whose other dimensions differ', async () => {
+    const model = fakeModel()
+    const batcher = withBatching(model, settings())
+    const shapes = [
+      [1, 4],
+      [2, 5],
+      [1, 4],
+      [1, 5],
+      [3, 4],
+    ]
+    const results = await Promise.all(
+      shapes.map((s, r) =>
+        batcher.run(
+          fp32(s, (i) => r * 100 + i),
+          ['y'],
+        ),
+      ),
+    )
+    for (const shape of model.runs) expect([4, 5]).toContain(shape[1])
+    expect(model.runs.map((s) => s.join('x')).sort()).toEqual(['3x5', '5x4'])
+    for (const [r, result] of results.entries()) {
+      const shape = shapes[r] as number[]
+      expect(result.y?.shape).toEqual(shape)
+      const n = (shape[0] as number) * (shape[1] as number)
+      expect(Array.from(result.y?.data as Float32Array)).toEqual(
+        Array.from({ length: n }, (_, i) => 2 * (r * 100 + i)),
+      )
+    }
+  })
+
+  it('refuses with 429 and Retry-After once max_queue_size requests wait', async () => {
+    const model = fakeModel()
+    let open = () => {}
+    model.gate = new Promise((done) => {
+      open = done
+    })
+    const batcher = withBatching(model, settings({ maxBatchSize: 1, maxQueueSize: 2 }))
+    const running = batcher.run(
+      fp32([1, 1], () => 1),
+      ['y'],
+    )
+    const waiting = [
+      batcher.run(
+        fp32([1, 1], () => 2),
+        ['y'],
+      ),
+      batcher.run(
+        fp32([1, 1], () => 3),
+        ['y'],
+      ),
+    ]
+    const refused = await batcher
+      .run(
+        fp32([1, 1], () => 4),
+        ['y'],
+      )
+      .catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(ModelportError)
+    expect(refused).toMatchObject({ status: 429, code: 'queue_full' })
+    expect((refused as ModelportError).retryAfter).toBeGreaterThanOrEqual(1)
+    expect(batcher.stats.refused).toBe(1)
+    open()
+    model.gate = undefined
+    await Promise.all([running, ...waiting])
+    // Room again once the queue drains.
+    await expect(
+      batcher.run(
+        fp32([1, 1], () => 5),
+        ['y'],
+      ),
+    ).resolves.toBeDefined()
+  })
+
+  it('fails only the request that breaks the model, not the others in its batch', async () => {
+    const model = fakeModel({ fail: (x) => x.some(Number.isNaN) })
+    const batcher = withBatching(model, settings())
+    const values = [1, 2, Number.NaN, 4]
+    const settled = await Promise.allSettled(
+      values.map((v) =>
+        batcher.run(
+          fp32([1, 3], () => v),
+          ['y'],
+        ),
+      ),
+    )
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+    expect(
+      Array.from(
+        (settled[3] as PromiseFulfilledResult<Record<string, HostTensor>>).value.y?.data as Float32Array,
+      ),
+    ).toEqual([8, 8, 8])
+  })
+
+  it('runs requests alone when a model does not return one row per stacked row', async () => {
+    const model = fakeModel({ rows: () => 1 })
+    const batcher = withBatching(model, settings())
+    const results = await Promise.all(
+      [1, 2, 3].map((v) =>
+        batcher.run(
+          fp32([1, 2], () => v),
+          ['y'],
+        ),
+      ),
+    )
+    expect(results.map((r) => Array.from(r.y?.data as Float32Array))).toEqual([
+      [2, 2],
+      [4, 4],
+      [6, 6],
+    ])
+    // Stacked once, then each rerun alone; no stacking after that.
+    expect(model.runs.map((s) => s[0])).toEqual([3, 1, 1, 1])
+    await batcher.run(
+      fp32([1, 2], () => 1),
+      ['y'],
+    )
+    expect(model.runs.at(-1)).toEqual([1, 2])
+  })
+
+  it('pads dimension 1 where configured and cuts each result back to its own length', async () => {
+    const model = fakeModel()
+    const batcher = withBatching(model, settings({ pad: { x: -1 } }))
+    const lengths = [3, 1, 5, 2]
+    const results = await Promise.all(
+      lengths.map((t, r) =>
+        batcher.run(
+          fp32([1, t], (i) => r * 10 + i),
+          ['y'],
+        ),
+      ),
+    )
+    expect(model.runs).toEqual([[4, 5]])
+    for (const [r, result] of results.entries()) {
+      const t = lengths[r] as number
+      expect(result.y?.shape).toEqual([1, t])
+      expect(Array.from(result.y?.data as Float32Array)).toEqual(
+        Array.from({ length: t }, (_, i) => 2 * (r * 10 + i)),
+      )
+    }
+  })
+
+  it('waits up to max_queue_delay_ms for a batch to fill while the model is idle', async () => {
+    const model = fakeModel()
+    const batcher = withBatching(model, settings({ maxQueueDelayMs: 30, maxBatchSize: 3 }))
+    const first = batcher.run(
+      fp32([1, 1], () => 1),
+      ['y'],
+    )
+    await new Promise((done) => setTimeout(done, 5))
+    const second = batcher.run(
+      fp32([1, 1], () => 2),
+      ['y'],
+    )
+    await Promise.all([first, second])
+    expect(model.runs).toEqual([[2, 1]])
+    // A full batch goes at once, without waiting for the delay.
+    const started = performance.now()
+    await Promise.all(
+      [1, 2, 3].map((v) =>
+        batcher.run(
+          fp32([1, 1], () => v),
+          ['y'],
+        ),
+      ),
+    )
+    expect(performance.now() - started).toBeLessThan(25)
+    expect(model.runs.at(-1)).toEqual([3, 1])
+  })
+
+  it('rejects what waits when the model is unloaded', async () => {
+    const model = fakeModel()
+    let open = () => {}
+    model.gate = new Promise((done) => {
+      open = done
+    })
+    const batcher = withBatching(model, settings({ maxBatchSize: 1 }))
+    const running = batcher.run(
+      fp32([1, 1], () => 1),
+      ['y'],
+    )
+    const waiting = batcher
+      .run(
+        fp32([1, 1], () => 2),
+        ['y'],
+      )
+      .catch((error: unknown) => error)
+    await batcher.dispose()
+    expect(await waiting).toMatchObject({ status: 503, code: 'model_unloaded' })
+    expect(model.disposed).toBe(true)
+    open()
+    await running
+  })
+})
