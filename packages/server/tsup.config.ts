@@ -1,13 +1,25 @@
 import { defineConfig } from 'tsup'
+import { edgeBuildOptions } from './scripts/edge-build.js'
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm'],
-  dts: { entry: 'src/index.ts', compilerOptions: { composite: false, emitDeclarationOnly: false } },
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  platform: 'node',
-  // The generated validators are plain JS; bundle them, keep packages external.
-  external: ['onnxruntime-node', '@modelport/sdk'],
-})
+export default defineConfig([
+  {
+    entry: ['src/index.ts', 'src/cli.ts'],
+    format: ['esm'],
+    dts: { entry: 'src/index.ts', compilerOptions: { composite: false, emitDeclarationOnly: false } },
+    // The edge bundle is built beside these, at the same time: leave it in place.
+    clean: ['!edge.js', '!edge.js.map'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    // The generated validators are plain JS; bundle them, keep packages external.
+    external: ['onnxruntime-node', '@modelport/sdk'],
+  },
+  {
+    ...edgeBuildOptions(),
+    // For Deno and Bun: `createEdgeApp` from `@modelport/server/edge`, typed.
+    dts: {
+      entry: { edge: 'src/edge.ts' },
+      compilerOptions: { composite: false, emitDeclarationOnly: false },
+    },
+  },
+])

@@ -1,8 +1,15 @@
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
+const sdk = (path: string) => fileURLToPath(new URL(`../sdk/src/${path}`, import.meta.url))
+
 export default defineConfig({
   // Tests run against the SDK's source, so a change there is seen without a build.
-  resolve: { alias: { '@modelport/sdk': fileURLToPath(new URL('../sdk/src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^@modelport\/sdk$/, replacement: sdk('index.ts') },
+      { find: /^@modelport\/sdk\/codegen$/, replacement: sdk('codegen/index.ts') },
+    ],
+  },
   test: { name: 'server', testTimeout: 30000 },
 })

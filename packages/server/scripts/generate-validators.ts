@@ -16,7 +16,15 @@ export const validatorsPath = fileURLToPath(new URL('../src/generated/validators
 const interop = <T>(module: T): T => (module as { default?: T }).default ?? module
 
 /** The schemas that request bodies are checked against, by export name. */
-export const validated = ['InferenceRequest'] as const
+export const validated = [
+  'InferenceRequest',
+  'InferenceRequestHeader',
+  'ChatCompletionRequest',
+  'EmbeddingsRequest',
+  'OcrJsonRequest',
+  'RepositoryIndexRequest',
+  'RepositoryModelRequest',
+] as const
 
 export async function renderValidators(): Promise<string> {
   const contract = parse(await readFile(contractPath, 'utf8'))

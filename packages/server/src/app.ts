@@ -2,49 +2,125 @@
  * `createApp()`: the Hono app, free of Node-only APIs, so the same app runs on Node and at the edge.
  */
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
+import { emptyConfig } from './config/config-types.js'
 import { tooLarge } from './errors.js'
+import { type AuthOptions, apiKeyAuth } from './http/auth.js'
+import { bodyLimit } from './http/body-limit.js'
 import { type ErrorLogger, errorBody, handleError, notFoundRoute } from './http/errors.js'
+import { rateLimits } from './limits/rate-limit.js'
+import type { RateLimiter } from './limits/rate-limiter.js'
+import { defaultLimits, type RequestLimits } from './limits/request-limits.js'
 import type { ModelRegistry } from './models/registry.js'
+import { type Metrics, noMetrics } from './observability/metrics.js'
+import { observeRequests, type RequestLog } from './observability/observe-requests.js'
+import { chatRoutes } from './routes/chat.js'
+import { type DocsOptions, docsRoutes } from './routes/docs.js'
+import { embeddingsRoutes } from './routes/embeddings.js'
 import { inferenceRoutes } from './routes/inference.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { modelRoutes } from './routes/models.js'
+import { noLocalModelsRoutes } from './routes/no-local-models.js'
+import { ocrRoutes } from './routes/ocr.js'
+import { repositoryRoutes } from './routes/repository.js'
+import { statisticsRoutes } from './routes/statistics.js'
+import { vadRoutes } from './routes/vad.js'
+import { createRouter } from './routing/create-router.js'
+import type { Router } from './routing/router.js'
+import type { OcrService } from './tasks/ocr/types.js'
+import type { LocalEmbeddings } from './tasks/types.js'
 
 export const SERVER_NAME = 'modelport'
 export const SERVER_VERSION = '0.1.0'
 
 export interface AppOptions {
-  registry: ModelRegistry
+  /**
+   * The local models. Without one (the edge build) only routes are served: `/v1/models` lists them, and
+   * the endpoints that run local models (tensor inference, OCR, VAD) answer a 404 that says why.
+   */
+  registry?: ModelRegistry
   /** Largest request body, in bytes (default 64 MiB). */
   maxBodyBytes?: number
   /** Most elements one input tensor may have (default 16 Mi). */
   maxTensorElements?: number
-  log?: ErrorLogger
+  /** Longest audio `/v1/audio/vad` accepts, in seconds (default 3600). */
+  maxAudioSeconds?: number
+  /** Local embeddings models (repository models of task `embeddings`), for the `local` provider. */
+  localEmbeddings?: LocalEmbeddings
+  /** Serves the API reference at `/docs` (the contract is at `/openapi.json` either way). */
+  docs?: DocsOptions
+  /** Routes to remote providers and local models (default: no routes; local embeddings models only). */
+  router?: Router
+  /** Text recognition for `POST /v1/ocr` (the Node entry injects one that decodes with sharp). */
+  ocr?: OcrService
+  /** Size limits (the config file's `limits`); `maxBodyBytes` and the like above win over these. */
+  limits?: Partial<RequestLimits>
+  /** API keys: once any is configured, every endpoint but health, `/docs` and `/openapi.json` needs one. */
+  auth?: AuthOptions
+  /** Where per-key requests- and tokens-per-minute limits are counted (the keys carry the limits). */
+  rateLimiter?: RateLimiter
+  /** Request, routing and rate-limit measurements; with `render`, exported at `GET /metrics`. */
+  metrics?: Metrics
+  /** With `info`, one access log line per request as well. */
+  log?: ErrorLogger & Partial<RequestLog> & { warn?: RequestLog['info'] }
 }
 
 export function createApp(options: AppOptions) {
-  const maxBodyBytes = options.maxBodyBytes ?? 64 * 1024 * 1024
+  const limits: RequestLimits = { ...defaultLimits, ...options.limits }
+  const maxBodyBytes = options.maxBodyBytes ?? limits.maxBodyBytes
   const log = options.log ?? { error: (message, fields) => console.error(message, fields) }
+  const metrics = options.metrics
   const app = new Hono()
   app.use(requestId())
+  if (metrics || log.info) {
+    const access = log.info ? { info: log.info, debug: log.debug } : undefined
+    app.use(observeRequests({ metrics: metrics ?? noMetrics, log: access }))
+  }
+  if (options.auth) app.use(apiKeyAuth(options.auth))
+  if (options.rateLimiter) {
+    const onRefused = (key: string, limit: 'requests' | 'tokens') => metrics?.rateLimited(key, limit)
+    app.use(rateLimits({ limiter: options.rateLimiter, log: log.warn && { warn: log.warn }, onRefused }))
+  }
+  app.use((c, next) => {
+    c.set('maxArrayLength', limits.maxArrayLength)
+    return next()
+  })
   app.use(
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: (c) => {
-        const error = tooLarge(`The request body is over the limit of ${maxBodyBytes} bytes.`)
+        const error = tooLarge(`The request body is over the limit of ${maxBodyBytes} bytes (maxBodyBytes).`)
         return c.json(errorBody(c.req.path, error), 413)
       },
     }),
   )
-  app.route('/', modelRoutes(options.registry))
-  app.route(
-    '/',
-    inferenceRoutes({
-      registry: options.registry,
-      server: { name: SERVER_NAME, version: SERVER_VERSION, extensions: [] },
-      maxTensorElements: options.maxTensorElements ?? 16 * 1024 * 1024,
-    }),
-  )
+  app.route('/', docsRoutes(options.docs))
+  if (metrics?.render) app.route('/', metricsRoutes(metrics.render))
+  const router = options.router ?? createRouter(emptyConfig, { localEmbeddings: options.localEmbeddings })
+  app.route('/', modelRoutes(options.registry, router))
+  app.route('/', chatRoutes(router, log))
+  app.route('/', embeddingsRoutes(router))
+  if (options.registry) {
+    // Before the inference routes: `/v2/models/stats` would otherwise be read as a model's metadata.
+    app.route('/', statisticsRoutes(options.registry))
+    app.route('/', repositoryRoutes(options.registry))
+    app.route(
+      '/',
+      inferenceRoutes({
+        registry: options.registry,
+        server: {
+          name: SERVER_NAME,
+          version: SERVER_VERSION,
+          extensions: ['binary_tensor_data', 'model_repository', 'statistics'],
+        },
+        maxTensorElements: options.maxTensorElements ?? limits.maxTensorElements,
+      }),
+    )
+    const maxAudioSeconds = options.maxAudioSeconds ?? limits.maxAudioSeconds
+    app.route('/', vadRoutes({ registry: options.registry, maxAudioSeconds }))
+  }
+  if (options.ocr) app.route('/', ocrRoutes(options.ocr))
+  if (!options.registry) app.route('/', noLocalModelsRoutes({ name: SERVER_NAME, version: SERVER_VERSION }))
   app.notFound(notFoundRoute)
   app.onError(handleError(log))
   return app

@@ -2,14 +2,36 @@
  * The Node entry: loads the built-in models and the model repository with ONNX Runtime and serves
  * `createApp()` with @hono/node-server.
  */
+import { readFile } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
+import { ConfigError } from './config/config-error.js'
+import { emptyConfig } from './config/config-types.js'
+import { loadConfig, secretsOf } from './config/load-config.js'
+import { hashApiKeys } from './http/api-keys.js'
+import { drainable } from './lifecycle/graceful-shutdown.js'
+import { watchRepository } from './lifecycle/watch-repository.js'
+import { MemoryRateLimiter } from './limits/memory-rate-limiter.js'
+import { RedisRateLimiter } from './limits/redis-rate-limiter.js'
 import { builtinModels } from './models/builtin.js'
 import { type Logger, ModelRegistry } from './models/registry.js'
-import { scanRepository } from './models/repository.js'
+import { repositoryReader, scanRepository } from './models/repository.js'
+import { createLogger } from './observability/logger.js'
+import { metricSources } from './observability/metric-sources.js'
+import { createPrometheusMetrics } from './observability/prometheus-metrics.js'
+import { createOutboundHttp } from './outbound-http.js'
+import { redactingLog } from './providers/redact.js'
+import type { Clock } from './routing/clock.js'
+import { createRouter } from './routing/create-router.js'
 import { onnxLoader } from './runtime/onnx/session.js'
+import type { ModelLoader } from './runtime/types.js'
+import { OnnxLocalEmbeddings } from './tasks/embeddings/index.js'
+import { createNodeOcrService, type NodeOcrOptions } from './tasks/ocr/node-service.js'
+import type { LocalEmbeddings } from './tasks/types.js'
 
 export interface ServerOptions {
   /** Listen port; 0 picks a free one (default 8080). */
@@ -22,9 +44,38 @@ export interface ServerOptions {
   builtins?: boolean
   maxBodyBytes?: number
   maxTensorElements?: number
+  /** Longest audio `/v1/audio/vad` accepts, in seconds (default 3600). */
+  maxAudioSeconds?: number
   log?: Logger & { error(message: string, fields?: Record<string, unknown>): void }
   /** Resolve only once every model has loaded (default true). */
   waitForModels?: boolean
+  /** Providers and routes, YAML or JSON (the CLI passes `MODELPORT_CONFIG`); start-up fails on a bad one. */
+  configPath?: string
+  /** Where `${NAME}` in the config is read from (default `process.env`). */
+  env?: Record<string, string | undefined>
+  /** Local embeddings for `local` targets (default: the repository's embeddings models on ONNX Runtime). */
+  localEmbeddings?: LocalEmbeddings
+  /** `POST /v1/ocr` limits and default confidence; `false` leaves the endpoint out. */
+  ocr?: NodeOcrOptions | false
+  /** Routing's clock and random source (tests count timers or fix jitter). */
+  clock?: Clock
+  random?: () => number
+  /** Plain API keys clients must present (the CLI passes `MODELPORT_API_KEYS`); hashed at start. */
+  apiKeys?: string[]
+  /** Count rate limits in this Redis, shared by every replica (the CLI passes `MODELPORT_REDIS_URL`). */
+  redisUrl?: string
+  /** Measure requests, routing and inference, and serve `GET /metrics` (default true). */
+  metrics?: boolean
+  /** Release a model's sessions after this long without a request; `model.json` `keep_alive_ms` overrides (default: never). */
+  keepAliveMs?: number
+  /** Reload a model when its folder in the repository changes: a new version folder rolls out (default false). */
+  watch?: boolean
+  /** How long `close()` lets requests and streams in flight run before cutting them (default 25 000 ms). */
+  shutdownGraceMs?: number
+  /** How long `close()` goes on accepting, answering readiness 503, so load balancers stop first (default 0). */
+  shutdownDelayMs?: number
+  /** Loads model files (default ONNX Runtime; tests slow it down). */
+  loader?: ModelLoader
 }
 
 export interface RunningServer {
@@ -33,33 +84,101 @@ export interface RunningServer {
   registry: ModelRegistry
   /** Resolves when every model has finished loading. */
   loaded: Promise<void>
+  /**
+   * Stops gracefully: readiness turns 503 at once; after `shutdownDelayMs` no new connection is taken;
+   * requests and streams in flight finish (cut after `shutdownGraceMs`); then models are released.
+   */
   close(): Promise<void>
 }
 
-const consoleLog = {
-  info: (message: string, fields?: Record<string, unknown>) =>
-    console.log(JSON.stringify({ level: 'info', message, ...fields })),
-  warn: (message: string, fields?: Record<string, unknown>) =>
-    console.warn(JSON.stringify({ level: 'warn', message, ...fields })),
-  error: (message: string, fields?: Record<string, unknown>) =>
-    console.error(JSON.stringify({ level: 'error', message, ...fields })),
+/** Scalar's browser bundle from node_modules, so `/docs` works with no CDN. */
+const scalarScript = () =>
+  readFile(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js'))
+
+async function readConfigFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    throw new ConfigError([`cannot read the file (${reason})`], path)
+  }
 }
 
 /** Starts a server; it listens at once and reports ready on `/v2/health/ready` when models are loaded. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? consoleLog
+  const log = options.log ?? createLogger()
   const modelsDir = resolve(options.modelsDir ?? 'models')
-  const registry = new ModelRegistry({ loader: onnxLoader(), log })
+  const registry = new ModelRegistry({
+    keepAliveMs: options.keepAliveMs,
+    repository: repositoryReader(modelsDir),
+    loader:
+      options.loader ??
+      onnxLoader({}, (model, run) => metrics?.modelRun(model.name, model.version, run.rows, run.ms / 1000)),
+    log,
+  })
+  // The gauges read the router when scraped, once it exists.
+  const metrics =
+    options.metrics === false
+      ? undefined
+      : createPrometheusMetrics({ sources: metricSources(() => router, registry) })
   if (options.builtins ?? true) registry.add(builtinModels())
   const scan = await scanRepository(modelsDir)
   for (const skipped of scan.skipped) log.warn('model folder skipped', skipped)
   registry.add(scan.models)
 
+  const localEmbeddings =
+    options.localEmbeddings ??
+    new OnnxLocalEmbeddings({ registry, readText: (file) => readFile(file, 'utf8'), log })
+  const config = options.configPath
+    ? loadConfig(await readConfigFile(options.configPath), {
+        source: options.configPath,
+        env: options.env ?? process.env,
+        localEmbeddings,
+      })
+    : emptyConfig
+  // From here on, no log line may carry a provider key, nor a client's.
+  const appLog = redactingLog(log, [...secretsOf(config), ...(options.apiKeys ?? [])])
+  const auth = config.auth ?? { keys: [], publicMetrics: false }
+  const keys = [...auth.keys, ...(await hashApiKeys(options.apiKeys ?? [], { rpm: auth.rpm, tpm: auth.tpm }))]
+  const limited = keys.some((key) => key.rpm !== undefined || key.tpm !== undefined)
+  const rateLimiter = !limited
+    ? undefined
+    : options.redisUrl
+      ? await RedisRateLimiter.connect(options.redisUrl)
+      : new MemoryRateLimiter()
+  const outbound = createOutboundHttp(config.http)
+  const router = createRouter(config, {
+    fetch: outbound.fetch,
+    localEmbeddings,
+    clock: options.clock,
+    random: options.random,
+    log: appLog,
+    metrics,
+    onCircuitChange: (target, state) => appLog.warn('circuit changed', { target, state }),
+  })
+
+  const limits = config.limits ?? {}
+  const ocrLimits = {
+    ...(limits.maxImageBytes !== undefined && { maxImageBytes: limits.maxImageBytes }),
+    ...(limits.maxImagePixels !== undefined && { maxPixels: limits.maxImagePixels }),
+  }
   const app = createApp({
     registry,
+    limits,
     maxBodyBytes: options.maxBodyBytes,
     maxTensorElements: options.maxTensorElements,
-    log,
+    maxAudioSeconds: options.maxAudioSeconds,
+    localEmbeddings,
+    router,
+    docs: { script: scalarScript },
+    ocr:
+      options.ocr === false
+        ? undefined
+        : await createNodeOcrService(registry, { ...ocrLimits, ...options.ocr }),
+    auth: keys.length > 0 ? { keys, publicMetrics: auth.publicMetrics } : undefined,
+    rateLimiter,
+    metrics,
+    log: appLog,
   })
   const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
     const s = serve(
@@ -68,8 +187,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     )
     s.once('error', fail)
   })
+  const drainer = drainable(server as Server)
   const { port } = server.address() as AddressInfo
   const loaded = registry.loadAll()
+  const watcher = options.watch
+    ? watchRepository(modelsDir, (name) => {
+        registry
+          .reload(name)
+          .catch((error: Error) => log.warn('model reload failed', { model: name, error: error.message }))
+      })
+    : undefined
   if (options.waitForModels ?? true) await loaded
   return {
     url: `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`,
@@ -77,7 +204,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     registry,
     loaded,
     async close() {
-      await new Promise<void>((done) => server.close(() => done()))
+      registry.stopServing()
+      watcher?.close()
+      if (options.shutdownDelayMs) await new Promise((done) => setTimeout(done, options.shutdownDelayMs))
+      const { forced } = await drainer.drain(options.shutdownGraceMs ?? 25_000)
+      if (forced > 0) log.warn('requests cut at the end of the shutdown grace period', { forced })
+      await outbound.close()
+      await rateLimiter?.close()
       await loaded
       await registry.close()
     },

@@ -47,7 +47,9 @@ describe('over a socket', () => {
       Array.from({ length: 20 }, () => 'x'.repeat(1000)),
     )
     expect(big.status).toBe(413)
-    expect(JSON.parse(big.body)).toEqual({ error: 'The request body is over the limit of 16384 bytes.' })
+    expect(JSON.parse(big.body)).toEqual({
+      error: 'The request body is over the limit of 16384 bytes (maxBodyBytes).',
+    })
     const ok = await raw('/v2/models/simplenet/infer', [
       JSON.stringify({
         inputs: [{ name: 'x', shape: [1, 10], datatype: 'FP32', data: new Array(10).fill(1) }],

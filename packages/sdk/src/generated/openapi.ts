@@ -183,7 +183,7 @@ export interface paths {
         };
         /**
          * Server readiness
-         * @description 200 once every model the server serves at start-up is loaded; 503 until then.
+         * @description 200 once every model the server serves at start-up is loaded; 503 until then, and again from the moment the server starts shutting down, so load balancers stop sending to it.
          */
         get: operations["serverReady"];
         put?: never;
@@ -498,6 +498,29 @@ export interface paths {
         };
         /** Statistics of a model version */
         get: operations["modelVersionStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Prometheus metrics
+         * @description The Prometheus text exposition (format 0.0.4) of this server: requests by route, model, target and
+         *     status with their latency; upstream attempts, fallbacks, retries and circuit states; rate-limit
+         *     refusals; batcher queue depth and batch sizes; ONNX Runtime compute time; process metrics. When
+         *     the server has API keys this needs one too, unless the config sets `auth.publicMetrics: true`.
+         */
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1020,7 +1043,7 @@ export interface components {
                 "application/json": components["schemas"]["V1Error"];
             };
         };
-        /** @description Rate limited, by this server or by every upstream target. */
+        /** @description Rate limited, by the API key's requests or tokens per minute, or by every upstream target. */
         V1RateLimited: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -1102,8 +1125,18 @@ export interface components {
                 "application/json": components["schemas"]["V2Error"];
             };
         };
-        /** @description The model's request queue is full; try again after `Retry-After` seconds. */
+        /** @description The model's request queue is full, or the API key is over its requests per minute; try again after `Retry-After` seconds. */
         V2QueueFull: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+            };
+        };
+        /** @description The API key is over its requests per minute; try again after `Retry-After` seconds. */
+        V2RateLimited: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
                 [name: string]: unknown;
@@ -1201,6 +1234,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["V1Unauthorized"];
+            429: components["responses"]["V1RateLimited"];
             default: components["responses"]["V1Error"];
         };
     };
@@ -1231,6 +1265,7 @@ export interface operations {
             400: components["responses"]["V1BadRequest"];
             401: components["responses"]["V1Unauthorized"];
             404: components["responses"]["V1NotFound"];
+            429: components["responses"]["V1RateLimited"];
             default: components["responses"]["V1Error"];
         };
     };
@@ -1394,6 +1429,7 @@ export interface operations {
             401: components["responses"]["V1Unauthorized"];
             413: components["responses"]["V1TooLarge"];
             415: components["responses"]["V1UnsupportedMedia"];
+            429: components["responses"]["V1RateLimited"];
             503: components["responses"]["V1Unavailable"];
             default: components["responses"]["V1Error"];
         };
@@ -1417,6 +1453,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["V2Unauthorized"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };
@@ -1490,6 +1527,7 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };
@@ -1517,6 +1555,7 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };
@@ -1539,6 +1578,7 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             503: components["responses"]["ModelNotReady"];
             default: components["responses"]["V2Error"];
         };
@@ -1567,6 +1607,7 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             503: components["responses"]["ModelNotReady"];
             default: components["responses"]["V2Error"];
         };
@@ -1662,6 +1703,7 @@ export interface operations {
             };
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };
@@ -1696,6 +1738,7 @@ export interface operations {
             400: components["responses"]["V2LoadFailed"];
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };
@@ -1730,6 +1773,7 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };
@@ -1744,6 +1788,7 @@ export interface operations {
         responses: {
             200: components["responses"]["Statistics"];
             401: components["responses"]["V2Unauthorized"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };
@@ -1766,6 +1811,7 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };
@@ -1793,7 +1839,31 @@ export interface operations {
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metrics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["V1Unauthorized"];
+            429: components["responses"]["V1RateLimited"];
+            default: components["responses"]["V1Error"];
         };
     };
     getContract: {

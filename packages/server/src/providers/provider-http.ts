@@ -3,6 +3,7 @@
  * classified into `ProviderError`s (connect, headers and body timeouts, refused connections, error
  * statuses, malformed answers), and `Retry-After` read in both of its forms plus `retry-after-ms`.
  */
+import { badRequest } from '../errors.js'
 import { ProviderError } from './provider-error.js'
 import { redactSecrets } from './redact.js'
 
@@ -124,6 +125,18 @@ export async function statusError(response: Response, upstream: Upstream): Promi
   )
 }
 
+/**
+ * The body as JSON text. A client's body nested deeper than `JSON.stringify` can go (it throws a
+ * RangeError) is the client's to fix: a 400, not a connection failure blamed on the upstream.
+ */
+function serialize(body: unknown): string {
+  try {
+    return JSON.stringify(body)
+  } catch {
+    throw badRequest('invalid_request', 'The request body is nested too deeply to forward; flatten it.')
+  }
+}
+
 /** POSTs JSON; resolves with a 2xx response, or throws a classified failure. */
 export async function postJson(
   upstream: Upstream,
@@ -132,12 +145,13 @@ export async function postJson(
   headers: Record<string, string>,
   signal: AbortSignal,
 ): Promise<Response> {
+  const text = serialize(body)
   let response: Response
   try {
     response = await upstream.fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
+      body: text,
       signal,
     })
   } catch (error) {

@@ -1,12 +1,17 @@
-/** The Open Inference Protocol v2 core: server and model metadata, health, and JSON tensor inference. */
+/**
+ * The Open Inference Protocol v2 core: server and model metadata, health, and tensor inference in JSON
+ * or with the binary tensor data extension.
+ */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
-import { badRequest } from '../errors.js'
-import { InferenceRequest as validateInferenceRequest } from '../generated/validators.js'
-import { readJson } from '../http/body.js'
+import {
+  InferenceRequest as validateInferenceRequest,
+  InferenceRequestHeader as validateInferenceRequestHeader,
+} from '../generated/validators.js'
+import { checkBody, readJson } from '../http/body.js'
 import type { ModelRegistry } from '../models/registry.js'
-import type { HostTensor } from '../runtime/types.js'
-import { decodeInput, encodeOutput } from '../tensors/codec.js'
+import { splitBody } from '../tensors/binary.js'
+import { decodeInputs, encodeResponse, type RequestHeader, selectOutputs } from '../tensors/request.js'
 
 type Schemas = components['schemas']
 
@@ -38,67 +43,50 @@ export function inferenceRoutes({ registry, server, maxTensorElements }: Inferen
     const body: Schemas['ModelReadyResponse'] = {
       name: model as string,
       version: entry.version,
-      ready: entry.state === 'ready',
+      // A version released when idle is ready: the next request loads it.
+      ready: entry.accepting,
     }
-    return c.json(body, entry.state === 'ready' ? 200 : 503)
+    return c.json(body, entry.accepting ? 200 : 503)
   }
 
   const infer = async (c: Context) => {
-    const { model, version } = c.req.param()
+    const { model, version } = c.req.param() as { model: string; version?: string }
     // Resolve the model before reading the body, so an unknown model is a 404 whatever was sent.
-    const { entry, model: loaded } = registry.ready(model as string, version)
-    const request = await readJson<Schemas['InferenceRequest']>(c, validateInferenceRequest)
-
-    const feeds: Record<string, HostTensor> = {}
-    for (const input of request.inputs) {
-      const declared = loaded.inputs.find((i) => i.name === input.name)
-      if (!declared) {
-        const known = loaded.inputs.map((i) => i.name).join(', ')
-        throw badRequest(
-          'unknown_input',
-          `Model '${model}' has no input '${input.name}' (inputs: ${known}).`,
-          'inputs',
-        )
-      }
-      if (feeds[input.name])
-        throw badRequest('duplicate_input', `Input '${input.name}' is given twice.`, 'inputs')
-      feeds[input.name] = decodeInput(input, declared, maxTensorElements)
+    const { entry, model: loaded } = registry.ready(model, version)
+    const headerLength = c.req.header('inference-header-content-length')
+    let request: RequestHeader
+    let binary: Uint8Array | undefined
+    if (headerLength === undefined) {
+      request = await readJson<Schemas['InferenceRequest']>(c, validateInferenceRequest)
+    } else {
+      const split = splitBody(new Uint8Array(await c.req.arrayBuffer()), headerLength)
+      request = checkBody<RequestHeader>(split.header, validateInferenceRequestHeader)
+      binary = split.binary
     }
-    const missing = loaded.inputs.filter((i) => !feeds[i.name]).map((i) => i.name)
-    if (missing.length > 0) {
-      throw badRequest(
-        'missing_input',
-        `Model '${model}' needs input ${missing.map((m) => `'${m}'`).join(', ')}.`,
-        'inputs',
-      )
-    }
-    const wanted = request.outputs?.map((o) => o.name) ?? loaded.outputs.map((o) => o.name)
-    for (const name of wanted) {
-      if (!loaded.outputs.some((o) => o.name === name)) {
-        const known = loaded.outputs.map((o) => o.name).join(', ')
-        throw badRequest(
-          'unknown_output',
-          `Model '${model}' has no output '${name}' (outputs: ${known}).`,
-          'outputs',
-        )
-      }
-    }
-
-    const results = await loaded.run(feeds, wanted)
-    const body: Schemas['InferenceResponse'] = {
-      model_name: model as string,
-      model_version: entry.version,
-      outputs: wanted.map((name) => encodeOutput(name, results[name] as HostTensor)),
-    }
-    if (request.id !== undefined) body.id = request.id
-    return c.json(body)
+    const feeds = decodeInputs(model, request, loaded.inputs, binary, maxTensorElements)
+    const wanted = selectOutputs(model, request, loaded.outputs)
+    const results = await loaded.run(
+      feeds,
+      wanted.map((w) => w.name),
+    )
+    const head = { model_name: model, model_version: entry.version }
+    const response = encodeResponse(
+      request.id === undefined ? head : { ...head, id: request.id },
+      wanted,
+      results,
+    )
+    if (response.kind === 'json') return c.body(response.text, 200, { 'content-type': 'application/json' })
+    return c.body(response.body as Uint8Array<ArrayBuffer>, 200, {
+      'content-type': 'application/octet-stream',
+      'inference-header-content-length': String(response.headerLength),
+    })
   }
 
   return new Hono()
     .get('/v2', (c) => c.json(server satisfies Schemas['ServerMetadata']))
     .get('/v2/health/live', (c) => c.json({ live: true } satisfies Schemas['LiveResponse']))
     .get('/v2/health/ready', (c) => {
-      const ready = registry.allLoaded
+      const ready = registry.serving
       return c.json({ ready } satisfies Schemas['ReadyResponse'], ready ? 200 : 503)
     })
     .get('/v2/models/:model', metadata)

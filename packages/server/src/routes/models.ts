@@ -1,7 +1,10 @@
 /** `GET /v1/models` and `GET /v1/models/{model}`, in the OpenAI list shape plus task, backends, versions and state. */
 import type { components } from '@modelport/sdk'
 import { Hono } from 'hono'
+import { notFound } from '../errors.js'
 import type { ModelEntry, ModelRegistry } from '../models/registry.js'
+import type { Router } from '../routing/router.js'
+import { describeRoute } from './route-models.js'
 
 type Model = components['schemas']['Model']
 
@@ -18,14 +21,30 @@ function describe(registry: ModelRegistry, entry: ModelEntry): Model {
   }
 }
 
-export function modelRoutes(registry: ModelRegistry) {
+/**
+ * Lists local models and configured routes; a route replaces a local model of the same name. Without a
+ * registry (the edge build) only routes are listed.
+ */
+export function modelRoutes(registry: ModelRegistry | undefined, router?: Router) {
+  const created = Math.floor(Date.now() / 1000)
+  const routeOf = (name: string) => router?.list().find((route) => route.name === name)
   return new Hono()
     .get('/v1/models', (c) => {
+      const routes = (router?.list() ?? []).map((route) => describeRoute(router as Router, route, created))
+      const local = (registry?.list() ?? [])
+        .filter((entry) => !routeOf(entry.name))
+        .map((entry) => describe(registry as ModelRegistry, entry))
       const body: components['schemas']['ModelList'] = {
         object: 'list',
-        data: registry.list().map((entry) => describe(registry, entry)),
+        data: [...local, ...routes].sort((a, b) => a.id.localeCompare(b.id)),
       }
       return c.json(body)
     })
-    .get('/v1/models/:model', (c) => c.json(describe(registry, registry.entry(c.req.param('model')))))
+    .get('/v1/models/:model', (c) => {
+      const route = routeOf(c.req.param('model'))
+      if (route) return c.json(describeRoute(router as Router, route, created))
+      if (!registry)
+        throw notFound('model_not_found', `Model '${c.req.param('model')}' does not exist.`, 'model')
+      return c.json(describe(registry, registry.entry(c.req.param('model'))))
+    })
 }

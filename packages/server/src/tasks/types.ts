@@ -19,5 +19,9 @@ export interface LocalEmbeddings {
    * Embeds texts. Throws `ModelportError` 400 for bad input (e.g. `dimensions` larger than the model's),
    * 404 for an unknown model, 503 while it loads, 429 when its queue is full.
    */
-  embed(model: string, input: string[], options: { dimensions?: number; signal?: AbortSignal }): Promise<EmbedResult>
+  embed(
+    model: string,
+    input: string[],
+    options: { dimensions?: number; signal?: AbortSignal },
+  ): Promise<EmbedResult>
 }

@@ -12,15 +12,11 @@ export const tsx = join(root, 'node_modules/.bin/tsx')
 
 /** `tsx --conditions=source examples/<name>/index.ts [args]` with `MODELPORT_URL` set. */
 export async function runExample(name: string, url: string, args: string[] = []): Promise<string> {
-  const { stdout } = await run(
-    tsx,
-    ['--conditions=source', `examples/${name}/index.ts`, ...args],
-    {
-      cwd: root,
-      env: { ...process.env, MODELPORT_URL: url },
-      timeout: 20_000,
-    },
-  )
+  const { stdout } = await run(tsx, ['--conditions=source', `examples/${name}/index.ts`, ...args], {
+    cwd: root,
+    env: { ...process.env, MODELPORT_URL: url },
+    timeout: 20_000,
+  })
   return stdout
 }
 

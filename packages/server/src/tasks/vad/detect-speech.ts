@@ -37,7 +37,7 @@ export async function detectSpeech(
   const audio = parseWav(wav)
   if (audio.duration > options.maxSeconds) {
     throw tooLarge(
-      `The audio is ${audio.duration.toFixed(1)} s long, over the limit of ${options.maxSeconds} s: send it in shorter pieces.`,
+      `The audio is ${audio.duration.toFixed(1)} s long, over the limit of ${options.maxSeconds} s (maxAudioSeconds): send it in shorter pieces.`,
       'audio_too_long',
     )
   }

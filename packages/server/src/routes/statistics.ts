@@ -1,0 +1,44 @@
+/**
+ * The Open Inference Protocol's statistics extension (`statistics`), in Triton's shape: per model
+ * version, counts and cumulative durations since the server started.
+ */
+import type { components } from '@modelport/sdk'
+import { Hono } from 'hono'
+import type { ModelRegistry, VersionEntry } from '../models/registry.js'
+
+type ModelStatistics = components['schemas']['ModelStatistics']
+type StatisticsResponse = components['schemas']['StatisticsResponse']
+
+function describe(name: string, version: VersionEntry): ModelStatistics {
+  const { statistics } = version.managed
+  return {
+    name,
+    version: version.version,
+    last_inference: statistics.lastInference,
+    inference_count: statistics.inferenceCount,
+    execution_count: version.managed.executionCount,
+    inference_stats: {
+      success: { ...statistics.success },
+      fail: { ...statistics.fail },
+      queue: { ...statistics.queue },
+      compute_infer: { ...statistics.computeInfer },
+    },
+  }
+}
+
+export function statisticsRoutes(registry: ModelRegistry) {
+  const answer = (stats: ModelStatistics[]): StatisticsResponse => ({ model_stats: stats })
+  return new Hono()
+    .get('/v2/models/stats', (c) =>
+      c.json(answer(registry.list().flatMap((entry) => entry.versions.map((v) => describe(entry.name, v))))),
+    )
+    .get('/v2/models/:model/stats', (c) => {
+      const entry = registry.entry(c.req.param('model'))
+      return c.json(answer(entry.versions.map((v) => describe(entry.name, v))))
+    })
+    .get('/v2/models/:model/versions/:version/stats', (c) => {
+      const { model, version } = c.req.param()
+      const entry = registry.entry(model)
+      return c.json(answer([describe(entry.name, registry.version(model, version))]))
+    })
+}
