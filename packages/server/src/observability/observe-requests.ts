@@ -13,6 +13,8 @@ declare module 'hono' {
   interface ContextVariableMap {
     /** The model or route a `/v1` request named, once it is known to exist (for metrics and logs). */
     model?: string
+    /** Set by routes that answer with an event stream: the request is observed when the stream ends. */
+    streaming?: boolean
   }
 }
 
@@ -78,9 +80,12 @@ export function observeRequests({
       if (observed) return
       observed = true
       const seconds = (performance.now() - started) / 1000
-      const { status, headers } = c.res
+      // Reading the response's headers or body would make @hono/node-server build a full web
+      // Response for every answer; routes record what routing did as context variables instead.
+      const { status } = c.res
       const model = modelOf(c, status)
-      const target = headers.get('x-modelport-target') ?? ''
+      const routing = c.get('routing')
+      const target = routing?.target ?? ''
       metrics.request(route, model, target, status, seconds)
       if (!log) return
       const write = quiet.has(c.req.path) ? log.debug : log.info
@@ -92,13 +97,12 @@ export function observeRequests({
         ms: Math.round(seconds * 1e4) / 10,
         ...(model && { model }),
         ...(target && { target }),
-        ...(headers.has('x-modelport-attempts') && { attempts: Number(headers.get('x-modelport-attempts')) }),
+        ...(routing && { attempts: routing.attempts }),
         ...(c.get('apiKey') && { keyName: c.get('apiKey')?.name }),
       })
     }
-    const body = c.res.body
-    if (body && c.res.headers.get('content-type')?.startsWith('text/event-stream')) {
-      c.res = new Response(onBodyEnd(body, observe), c.res)
-    } else observe()
+    const body = c.get('streaming') ? c.res.body : null
+    if (body) c.res = new Response(onBodyEnd(body, observe), c.res)
+    else observe()
   }
 }

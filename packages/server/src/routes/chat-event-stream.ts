@@ -64,5 +64,6 @@ export function chatEventStream(
   c.header('content-type', 'text/event-stream; charset=utf-8')
   c.header('cache-control', 'no-cache')
   c.header('x-accel-buffering', 'no')
+  c.set('streaming', true)
   return c.body(body, 200)
 }
