@@ -4,6 +4,7 @@
  * histogram has 1 ms resolution.
  */
 import autocannon from 'autocannon'
+import { answerJobs } from './child-jobs.ts'
 import { type Measured, summarize } from './stats.ts'
 
 export interface LoadJob {
@@ -47,15 +48,4 @@ function run(job: LoadJob, seconds: number): Promise<Measured> {
   })
 }
 
-process.on('message', async (message: { id: number; job: LoadJob }) => {
-  try {
-    if (message.job.warmupSeconds > 0) await run(message.job, message.job.warmupSeconds)
-    const result = await run(message.job, message.job.seconds)
-    process.send?.({ id: message.id, result })
-  } catch (error) {
-    process.send?.({ id: message.id, error: String(error) })
-  }
-})
-process.send?.({ ready: true })
-// The runner is gone (it was stopped or crashed): do not outlive it.
-process.on('disconnect', () => process.exit(0))
+answerJobs(run)

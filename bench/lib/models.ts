@@ -7,40 +7,31 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DataType, writeModel } from '../../packages/server/scripts/onnx-writer.ts'
-import { mulberry32 } from '../../packages/server/scripts/simplenet.ts'
+import { mlpModel, mulberry32 } from '../../packages/server/scripts/simplenet.ts'
 
 export const MLP_IN = 512
 export const MLP_HIDDEN = 16384
 export const MLP_OUT = 512
 
 /** The MLP's ONNX bytes: y = Relu(x·W1 + b1)·W2 + b2, seeded weights. */
-export function mlpModel(): Uint8Array {
+export function weightsBoundModel(): Uint8Array {
   const next = mulberry32(0x6d6c70)
   const uniform = (n: number) => {
     const out = new Float32Array(n)
     for (let i = 0; i < n; i++) out[i] = (next() - 0.5) * 0.02
     return out
   }
-  const F = DataType.FLOAT
-  return writeModel({
+  return mlpModel({
     graphName: 'mlp',
     docString: 'A weights-bound MLP for benchmarks: 512 -> 16384 -> 512 with ReLU.',
-    inputs: [{ name: 'x', elemType: F, shape: ['batch', MLP_IN] }],
-    outputs: [{ name: 'y', elemType: F, shape: ['batch', MLP_OUT] }],
-    initializers: [
-      { name: 'W1', elemType: F, dims: [MLP_IN, MLP_HIDDEN], data: uniform(MLP_IN * MLP_HIDDEN) },
-      { name: 'b1', elemType: F, dims: [MLP_HIDDEN], data: uniform(MLP_HIDDEN) },
-      { name: 'W2', elemType: F, dims: [MLP_HIDDEN, MLP_OUT], data: uniform(MLP_HIDDEN * MLP_OUT) },
-      { name: 'b2', elemType: F, dims: [MLP_OUT], data: uniform(MLP_OUT) },
-    ],
-    nodes: [
-      { opType: 'MatMul', inputs: ['x', 'W1'], outputs: ['xW1'] },
-      { opType: 'Add', inputs: ['xW1', 'b1'], outputs: ['z1'] },
-      { opType: 'Relu', inputs: ['z1'], outputs: ['h'] },
-      { opType: 'MatMul', inputs: ['h', 'W2'], outputs: ['hW2'] },
-      { opType: 'Add', inputs: ['hW2', 'b2'], outputs: ['y'] },
-    ],
+    sizes: { input: MLP_IN, hidden: MLP_HIDDEN, output: MLP_OUT },
+    // Drawn in this order (W1, b1, W2, b2), so the weights stay what earlier runs measured.
+    weights: {
+      w1: uniform(MLP_IN * MLP_HIDDEN),
+      b1: uniform(MLP_HIDDEN),
+      w2: uniform(MLP_HIDDEN * MLP_OUT),
+      b2: uniform(MLP_OUT),
+    },
   })
 }
 
@@ -55,7 +46,7 @@ export async function benchRepositories(
   simplenetFile: string,
 ): Promise<{ on: string; off: string; remove(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'modelport-bench-'))
-  const mlp = mlpModel()
+  const mlp = weightsBoundModel()
   const simplenet = await readFile(simplenetFile)
   const add = async (path: string, bytes: Uint8Array | string) => {
     await mkdir(join(root, path, '..'), { recursive: true })

@@ -3,6 +3,7 @@
  * `fetch` with the same JSON, timing each call.
  */
 import { createModelport } from '@modelport/sdk'
+import { answerJobs } from './child-jobs.ts'
 import { type Measured, summarize } from './stats.ts'
 
 export interface ClientJob {
@@ -57,14 +58,4 @@ async function run(job: ClientJob, seconds: number): Promise<Measured> {
   return summarize(times, (performance.now() - started) / 1000, errors)
 }
 
-process.on('message', async (message: { id: number; job: ClientJob }) => {
-  try {
-    if (message.job.warmupSeconds > 0) await run(message.job, message.job.warmupSeconds)
-    process.send?.({ id: message.id, result: await run(message.job, message.job.seconds) })
-  } catch (error) {
-    process.send?.({ id: message.id, error: String(error) })
-  }
-})
-process.send?.({ ready: true })
-// The runner is gone (it was stopped or crashed): do not outlive it.
-process.on('disconnect', () => process.exit(0))
+answerJobs(run)

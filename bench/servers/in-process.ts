@@ -3,6 +3,7 @@
  * session settings modelport uses by default, at a given concurrency.
  */
 import * as ort from 'onnxruntime-node'
+import { answerJobs } from '../lib/child-jobs.ts'
 import type { BenchTensor } from '../lib/requests.ts'
 import { requests } from '../lib/requests.ts'
 import { type Measured, summarize } from '../lib/stats.ts'
@@ -64,14 +65,4 @@ async function run(job: InProcessJob, seconds: number): Promise<Measured> {
   return summarize(times, (performance.now() - started) / 1000, 0)
 }
 
-process.on('message', async (message: { id: number; job: InProcessJob }) => {
-  try {
-    if (message.job.warmupSeconds > 0) await run(message.job, message.job.warmupSeconds)
-    process.send?.({ id: message.id, result: await run(message.job, message.job.seconds) })
-  } catch (error) {
-    process.send?.({ id: message.id, error: String(error) })
-  }
-})
-process.send?.({ ready: true })
-// The runner is gone (it was stopped or crashed): do not outlive it.
-process.on('disconnect', () => process.exit(0))
+answerJobs(run)

@@ -43,19 +43,26 @@ export function simplenetWeights(seed: number = SIMPLENET_SEED): SimplenetWeight
   }
 }
 
-/** The ONNX bytes of models/simplenet/1/model.onnx: y = Relu(x·W1 + b1)·W2 + b2. */
-export function simplenetModel(weights: SimplenetWeights = simplenetWeights()): Uint8Array {
+export interface MlpSpec {
+  graphName: string
+  docString: string
+  sizes: { input: number; hidden: number; output: number }
+  weights: SimplenetWeights
+}
+
+/** A two-layer MLP's ONNX bytes: y = Relu(x·W1 + b1)·W2 + b2, with a dynamic batch dimension. */
+export function mlpModel({ graphName, docString, sizes, weights }: MlpSpec): Uint8Array {
   const F = DataType.FLOAT
   return writeModel({
-    graphName: 'simplenet',
-    docString: 'simplenet: 10->20->10 MLP with ReLU; deterministic weights from scripts/simplenet.ts',
-    inputs: [{ name: 'x', elemType: F, shape: ['batch', SIMPLENET_INPUT] }],
-    outputs: [{ name: 'y', elemType: F, shape: ['batch', SIMPLENET_OUTPUT] }],
+    graphName,
+    docString,
+    inputs: [{ name: 'x', elemType: F, shape: ['batch', sizes.input] }],
+    outputs: [{ name: 'y', elemType: F, shape: ['batch', sizes.output] }],
     initializers: [
-      { name: 'W1', elemType: F, dims: [SIMPLENET_INPUT, SIMPLENET_HIDDEN], data: weights.w1 },
-      { name: 'b1', elemType: F, dims: [SIMPLENET_HIDDEN], data: weights.b1 },
-      { name: 'W2', elemType: F, dims: [SIMPLENET_HIDDEN, SIMPLENET_OUTPUT], data: weights.w2 },
-      { name: 'b2', elemType: F, dims: [SIMPLENET_OUTPUT], data: weights.b2 },
+      { name: 'W1', elemType: F, dims: [sizes.input, sizes.hidden], data: weights.w1 },
+      { name: 'b1', elemType: F, dims: [sizes.hidden], data: weights.b1 },
+      { name: 'W2', elemType: F, dims: [sizes.hidden, sizes.output], data: weights.w2 },
+      { name: 'b2', elemType: F, dims: [sizes.output], data: weights.b2 },
     ],
     nodes: [
       { opType: 'MatMul', inputs: ['x', 'W1'], outputs: ['xW1'] },
@@ -64,6 +71,16 @@ export function simplenetModel(weights: SimplenetWeights = simplenetWeights()): 
       { opType: 'MatMul', inputs: ['h', 'W2'], outputs: ['hW2'] },
       { opType: 'Add', inputs: ['hW2', 'b2'], outputs: ['y'] },
     ],
+  })
+}
+
+/** The ONNX bytes of models/simplenet/1/model.onnx: y = Relu(x·W1 + b1)·W2 + b2. */
+export function simplenetModel(weights: SimplenetWeights = simplenetWeights()): Uint8Array {
+  return mlpModel({
+    graphName: 'simplenet',
+    docString: 'simplenet: 10->20->10 MLP with ReLU; deterministic weights from scripts/simplenet.ts',
+    sizes: { input: SIMPLENET_INPUT, hidden: SIMPLENET_HIDDEN, output: SIMPLENET_OUTPUT },
+    weights,
   })
 }
 
