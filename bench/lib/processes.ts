@@ -58,14 +58,7 @@ export function startChild(
   options: { role: 'server' | 'load'; args?: string[]; env?: Record<string, string>; node?: string[] },
 ): Child {
   const path = fileURLToPath(new URL(`../${file}`, import.meta.url))
-  const node = [
-    ...(options.node ?? []),
-    '--conditions=source',
-    '--import',
-    tsx,
-    path,
-    ...(options.args ?? []),
-  ]
+  const node = [...(options.node ?? []), '--import', tsx, path, ...(options.args ?? [])]
   const [program, args] = command(options.role, node)
   const child = spawn(program, args, {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

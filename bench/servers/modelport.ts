@@ -1,7 +1,7 @@
 /** A modelport server for the suite: `--models DIR`, optional `--config FILE`, on 127.0.0.1. */
 import { parseArgs } from 'node:util'
 import type { ManagedModel } from '../../packages/server/src/lifecycle/managed-model.ts'
-import { startServer } from '../../packages/server/src/node.ts'
+import { startServer } from '@modelport/server'
 import type { Batcher } from '../../packages/server/src/runtime/batcher.ts'
 import { percentile } from '../lib/stats.ts'
 

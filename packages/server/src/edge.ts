@@ -19,7 +19,7 @@ import { hashApiKeys, splitApiKeys } from './http/api-keys.js'
 import type { AuthOptions } from './http/auth.js'
 import { errorBody } from './http/errors.js'
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js'
-import type { FetchFunction } from './providers/provider-http.js'
+import { type FetchFunction, webFetch } from './providers/provider-http.js'
 import { redactingLog } from './providers/redact.js'
 import { createRouter } from './routing/create-router.js'
 
@@ -67,8 +67,7 @@ export function createEdgeApp(env: EdgeEnv, options: EdgeAppOptions = {}): App {
   // From here on, no log line may carry a provider key, nor a client's.
   const log = redactingLog(options.log ?? consoleLog, [...secretsOf(config), ...clientKeys])
   const router = createRouter(config, {
-    // Called as a plain function: Workers refuse a `fetch` invoked with another `this`.
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    fetch: options.fetch ?? webFetch,
     log,
     onCircuitChange: (target, state) => log.warn('circuit changed', { target, state }),
   })

@@ -2,6 +2,7 @@
  * The Node entry: loads the built-in models and the model repository with ONNX Runtime and serves
  * `createApp()` with @hono/node-server.
  */
+import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { createRequire } from 'node:module'
@@ -91,6 +92,8 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
+const nodeSha256 = (text: string): Uint8Array => createHash('sha256').update(text).digest()
+
 /** Scalar's browser bundle from node_modules, so `/docs` works with no CDN. */
 const scalarScript = () =>
   readFile(createRequire(import.meta.url).resolve('@scalar/api-reference/browser/standalone.js'))
@@ -175,7 +178,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       options.ocr === false
         ? undefined
         : await createNodeOcrService(registry, { ...ocrLimits, ...options.ocr }),
-    auth: keys.length > 0 ? { keys, publicMetrics: auth.publicMetrics } : undefined,
+    auth: keys.length > 0 ? { keys, publicMetrics: auth.publicMetrics, sha256: nodeSha256 } : undefined,
     rateLimiter,
     metrics,
     log: appLog,

@@ -1,15 +1,59 @@
 /**
- * Outbound HTTP for remote providers on Node: one undici Agent (keep-alive pool, connect, headers and
- * body timeouts) behind a standard `fetch`, so providers stay runtime-agnostic.
+ * Outbound HTTP for remote providers on Node: one undici Agent (keep-alive pool per origin, connect,
+ * headers and body timeouts) called through its dispatcher API rather than its WHATWG `fetch`. A JSON
+ * body then goes out in one write with its headers and comes back as a Node stream, with no web
+ * Request, Response or ReadableStream built for it; a web stream is made only when a provider streams.
  */
-import { Agent, fetch as undiciFetch } from 'undici'
+import { Readable } from 'node:stream'
+import { Agent, type Dispatcher } from 'undici'
 import type { HttpConfig } from './config/config-types.js'
-import type { FetchFunction } from './providers/provider-http.js'
+import type { FetchFunction, UpstreamResponse } from './providers/provider-http.js'
 
 export interface OutboundHttp {
   fetch: FetchFunction
   /** Closes every pooled socket; call once the server has stopped. */
   close(): Promise<void>
+}
+
+type IncomingHeaders = Dispatcher.ResponseData['headers']
+
+/** `Headers.get` over undici's plain header object (names lower-case; repeated headers joined). */
+class HeaderView {
+  readonly #headers: IncomingHeaders
+  constructor(headers: IncomingHeaders) {
+    this.#headers = headers
+  }
+  get(name: string): string | null {
+    const value = this.#headers[name.toLowerCase()]
+    if (value === undefined) return null
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+}
+
+class DispatcherResponse implements UpstreamResponse {
+  readonly status: number
+  readonly headers: HeaderView
+  readonly #body: Dispatcher.ResponseData['body']
+  #stream: ReadableStream<Uint8Array> | undefined
+
+  constructor(answer: Dispatcher.ResponseData) {
+    this.status = answer.statusCode
+    this.headers = new HeaderView(answer.headers)
+    this.#body = answer.body
+  }
+
+  get ok(): boolean {
+    return this.status >= 200 && this.status < 300
+  }
+
+  get body(): ReadableStream<Uint8Array> {
+    this.#stream ??= Readable.toWeb(this.#body) as ReadableStream<Uint8Array>
+    return this.#stream
+  }
+
+  text(): Promise<string> {
+    return this.#body.text()
+  }
 }
 
 export function createOutboundHttp(config: HttpConfig): OutboundHttp {
@@ -20,11 +64,17 @@ export function createOutboundHttp(config: HttpConfig): OutboundHttp {
     keepAliveTimeout: config.keepAliveTimeoutMs,
     connections: config.connections,
   })
-  const fetch: FetchFunction = (input, init) =>
-    // undici's own Request/Response types are structurally the web ones.
-    undiciFetch(input as Parameters<typeof undiciFetch>[0], {
-      ...(init as Parameters<typeof undiciFetch>[1]),
-      dispatcher,
-    }) as unknown as Promise<Response>
+  const fetch: FetchFunction = async (url, init) => {
+    const { origin, pathname, search } = new URL(url)
+    const answer = await dispatcher.request({
+      origin,
+      path: pathname + search,
+      method: init.method,
+      headers: 'user-agent' in init.headers ? init.headers : { ...init.headers, 'user-agent': 'modelport' },
+      body: init.body,
+      signal: init.signal,
+    })
+    return new DispatcherResponse(answer)
+  }
   return { fetch, close: () => dispatcher.destroy() }
 }

@@ -7,8 +7,33 @@ import { badRequest } from '../errors.js'
 import { ProviderError } from './provider-error.js'
 import { redactSecrets } from './redact.js'
 
-/** The `fetch` a provider calls; Node wires one over an undici keep-alive pool. */
-export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+/** What a provider sends: always a POST of JSON text. */
+export interface UpstreamInit {
+  method: 'POST'
+  headers: Record<string, string>
+  body: string
+  signal: AbortSignal
+}
+
+/**
+ * What a provider reads of an answer: the part of the web `Response` it uses, so a standard `fetch`
+ * qualifies as is, and Node can answer from undici's dispatcher without building web streams for
+ * bodies it reads whole.
+ */
+export interface UpstreamResponse {
+  readonly ok: boolean
+  readonly status: number
+  readonly headers: { get(name: string): string | null }
+  /** The body as a stream, for server-sent events; read it or `text()`, not both. */
+  readonly body: ReadableStream<Uint8Array> | null
+  text(): Promise<string>
+}
+
+/** How a provider reaches its upstream: `fetch` on the edge, undici's dispatcher on Node. */
+export type FetchFunction = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>
+
+/** The runtime's own `fetch`, called as a plain function (Workers refuse one invoked with another `this`). */
+export const webFetch: FetchFunction = (url, init) => globalThis.fetch(url, init)
 
 export interface Upstream {
   /** `<provider>/<model>`, for messages and headers. */
@@ -67,7 +92,10 @@ export function failureOf(error: unknown, target: string, signal?: AbortSignal):
 }
 
 /** Milliseconds from `retry-after-ms`, or `Retry-After` as seconds or an HTTP date; undefined if absent. */
-export function retryAfterOf(headers: Headers, now: number = Date.now()): number | undefined {
+export function retryAfterOf(
+  headers: UpstreamResponse['headers'],
+  now: number = Date.now(),
+): number | undefined {
   const milliseconds = Number.parseFloat(headers.get('retry-after-ms') ?? '')
   if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds
   const value = headers.get('retry-after')?.trim()
@@ -102,7 +130,7 @@ function describeErrorBody(text: string): { message?: string; code?: string; par
 }
 
 /** The error for a non-2xx answer: `openai/gpt-4o-mini answered 400: <upstream message, redacted>`. */
-export async function statusError(response: Response, upstream: Upstream): Promise<ProviderError> {
+export async function statusError(response: UpstreamResponse, upstream: Upstream): Promise<ProviderError> {
   const retryAfterMs = retryAfterOf(response.headers)
   let text = ''
   try {
@@ -144,9 +172,9 @@ export async function postJson(
   body: unknown,
   headers: Record<string, string>,
   signal: AbortSignal,
-): Promise<Response> {
+): Promise<UpstreamResponse> {
   const text = serialize(body)
-  let response: Response
+  let response: UpstreamResponse
   try {
     response = await upstream.fetch(url, {
       method: 'POST',
@@ -163,7 +191,7 @@ export async function postJson(
 
 /** Reads a whole JSON body; a stall or a cut is a timeout or connection failure, bad JSON an invalid response. */
 export async function readJsonBody(
-  response: Response,
+  response: UpstreamResponse,
   upstream: Upstream,
   signal: AbortSignal,
 ): Promise<unknown> {

@@ -3,12 +3,12 @@
  * generator so the router can cancel it (which aborts the upstream request and frees its socket).
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
-import { failureOf } from './provider-http.js'
+import { failureOf, type UpstreamResponse } from './provider-http.js'
 import type { ChatChunk, ChatStream } from './types.js'
 
 /** Yields each event of an SSE body; read failures surface as classified `ProviderError`s. */
 export async function* readServerSentEvents(
-  response: Response,
+  response: UpstreamResponse,
   target: string,
   signal: AbortSignal,
 ): AsyncGenerator<EventSourceMessage> {

@@ -22,17 +22,34 @@ export function redactSecrets(
   let out = text
   for (const secret of secrets) {
     // Short values would redact ordinary words; real keys are long.
-    if (secret.length >= 8) out = out.split(secret).join(REDACTED)
+    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED)
   }
   return options.keyLike ? out.replace(keyLike, REDACTED) : out
 }
 
-/** Redacts known secrets inside a JSON-like value (structured log fields). */
+const plainText = { keyLike: false }
+
+/**
+ * Redacts known secrets inside a JSON-like value (structured log fields). Values holding none come back
+ * as they were, uncopied: most log lines carry no secret, and every request writes one.
+ */
 export function redactValue(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redactSecrets(value, secrets, { keyLike: false })
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets))
+  if (typeof value === 'string') return redactSecrets(value, secrets, plainText)
+  if (Array.isArray(value)) {
+    const items = value.map((item) => redactValue(item, secrets))
+    return items.some((item, index) => item !== value[index]) ? items : value
+  }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValue(item, secrets)]))
+    let copy: Record<string, unknown> | undefined
+    for (const key of Object.keys(value)) {
+      const item = (value as Record<string, unknown>)[key]
+      const redacted = redactValue(item, secrets)
+      if (redacted !== item) {
+        copy ??= { ...value }
+        copy[key] = redacted
+      }
+    }
+    return copy ?? value
   }
   return value
 }
@@ -48,7 +65,7 @@ export function redactingLog<L extends { [K in keyof L]: LogMethod }>(log: L, se
     wrapped[key] = ((message: string, fields?: Record<string, unknown>) =>
       method.call(
         log,
-        redactSecrets(message, secrets, { keyLike: false }),
+        redactSecrets(message, secrets, plainText),
         fields && (redactValue(fields, secrets) as Record<string, unknown>),
       )) as L[keyof L]
   }

@@ -7,6 +7,7 @@ import { createAnthropic } from '../../src/providers/anthropic/index.js'
 import { createHuggingFace } from '../../src/providers/huggingface/index.js'
 import { createLocalProvider } from '../../src/providers/local/index.js'
 import { createOpenAICompatible } from '../../src/providers/openai-compatible/index.js'
+import { type FetchFunction, webFetch } from '../../src/providers/provider-http.js'
 import type { ProviderV1 } from '../../src/providers/types.js'
 import { type Dialect, type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js'
 import { memoryEmbeddings } from '../support/vectors.js'
@@ -39,42 +40,45 @@ function remote(
   }
 }
 
-runProviderContract(
-  'openai-compatible',
-  remote('openai', 'gpt-4o-mini', (upstream) =>
-    createOpenAICompatible({
-      id: 'openai',
-      baseUrl: upstream.baseUrl,
-      apiKey: 'sk-test-0123456789',
-      fetch: http.fetch,
-    }),
-  ),
-)
+// Node's transport (undici's dispatcher) and the edge's (the runtime's `fetch`) each carry every remote provider.
+const transports: [string, FetchFunction][] = [
+  ['undici dispatcher', http.fetch],
+  ['web fetch', webFetch],
+]
 
-runProviderContract(
-  'anthropic',
-  remote('anthropic', 'claude-haiku-4-5', (upstream) =>
-    createAnthropic({
-      id: 'claude',
-      baseUrl: upstream.baseUrl,
-      apiKey: 'sk-ant-test-0123456789',
-      fetch: http.fetch,
-    }),
-  ),
-)
+for (const [transport, fetch] of transports) {
+  runProviderContract(
+    `openai-compatible over ${transport}`,
+    remote('openai', 'gpt-4o-mini', (upstream) =>
+      createOpenAICompatible({
+        id: 'openai',
+        baseUrl: upstream.baseUrl,
+        apiKey: 'sk-test-0123456789',
+        fetch,
+      }),
+    ),
+  )
 
-runProviderContract(
-  'huggingface',
-  remote('huggingface', 'sentence-transformers/all-MiniLM-L6-v2', (upstream) =>
-    createHuggingFace({
-      id: 'hf',
-      apiKey: 'hf_test0123456789',
-      baseUrl: upstream.baseUrl,
-      featureExtractionUrl: `${upstream.origin}/hf-inference/models`,
-      fetch: http.fetch,
-    }),
-  ),
-)
+  runProviderContract(
+    `anthropic over ${transport}`,
+    remote('anthropic', 'claude-haiku-4-5', (upstream) =>
+      createAnthropic({ id: 'claude', baseUrl: upstream.baseUrl, apiKey: 'sk-ant-test-0123456789', fetch }),
+    ),
+  )
+
+  runProviderContract(
+    `huggingface over ${transport}`,
+    remote('huggingface', 'sentence-transformers/all-MiniLM-L6-v2', (upstream) =>
+      createHuggingFace({
+        id: 'hf',
+        apiKey: 'hf_test0123456789',
+        baseUrl: upstream.baseUrl,
+        featureExtractionUrl: `${upstream.origin}/hf-inference/models`,
+        fetch,
+      }),
+    ),
+  )
+}
 
 runProviderContract('local', async () => {
   const { embeddings, state } = memoryEmbeddings({ minilm: 8 })

@@ -6,6 +6,7 @@ import {
   postJson,
   readJsonBody,
   type Upstream,
+  webFetch,
 } from '../provider-http.js'
 import { chatStreamOf, childAbortController } from '../provider-stream.js'
 import type { CallOptions, ChatCompletion, ChatRequest, ProviderV1 } from '../types.js'
@@ -31,7 +32,7 @@ export interface AnthropicOptions {
 }
 
 export function createAnthropic(options: AnthropicOptions): ProviderV1 {
-  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const fetch = options.fetch ?? webFetch
   const baseUrl = options.baseUrl ?? 'https://api.anthropic.com/v1'
   const defaults = { maxTokens: options.maxTokens ?? 4096 }
   const now = options.now ?? (() => Math.floor(Date.now() / 1000))

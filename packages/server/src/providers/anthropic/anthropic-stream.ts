@@ -3,7 +3,7 @@
  * a body that closes before it was cut, and an `error` event is the upstream saying so.
  */
 import { ProviderError } from '../provider-error.js'
-import { invalidResponse, type Upstream } from '../provider-http.js'
+import { invalidResponse, type Upstream, type UpstreamResponse } from '../provider-http.js'
 import { readServerSentEvents } from '../provider-stream.js'
 import { redactSecrets } from '../redact.js'
 import type { ChatChunk } from '../types.js'
@@ -23,7 +23,7 @@ export interface AnthropicStreamOptions {
 }
 
 export async function* anthropicChunks(
-  response: Response,
+  response: UpstreamResponse,
   upstream: Upstream,
   signal: AbortSignal,
   release: () => void,

@@ -3,7 +3,7 @@
  * through the feature-extraction pipeline. Both base URLs are options, so tests point them at loopback.
  */
 import { createOpenAICompatible } from '../openai-compatible/index.js'
-import { type FetchFunction, joinUrl, type Upstream } from '../provider-http.js'
+import { type FetchFunction, joinUrl, type Upstream, webFetch } from '../provider-http.js'
 import type { ProviderV1 } from '../types.js'
 import { featureExtraction } from './huggingface-feature-extraction.js'
 
@@ -20,7 +20,7 @@ export interface HuggingFaceOptions {
 }
 
 export function createHuggingFace(options: HuggingFaceOptions): ProviderV1 {
-  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const fetch = options.fetch ?? webFetch
   const chat = createOpenAICompatible({
     id: options.id,
     type: 'huggingface',

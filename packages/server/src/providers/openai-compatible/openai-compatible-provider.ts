@@ -11,6 +11,7 @@ import {
   postJson,
   readJsonBody,
   type Upstream,
+  webFetch,
 } from '../provider-http.js'
 import { chatStreamOf, childAbortController } from '../provider-stream.js'
 import type { CallOptions, ChatCompletion, ChatRequest, EmbeddingsResponse, ProviderV1 } from '../types.js'
@@ -31,7 +32,7 @@ export interface OpenAICompatibleOptions {
 }
 
 export function createOpenAICompatible(options: OpenAICompatibleOptions): ProviderV1 {
-  const fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const fetch = options.fetch ?? webFetch
   const secrets = options.apiKey ? [options.apiKey] : []
   const headers: Record<string, string> = { ...options.headers }
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`

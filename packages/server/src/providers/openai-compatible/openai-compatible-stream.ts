@@ -3,13 +3,13 @@
  * it died midway, and that is an error, never a finished answer.
  */
 import { ProviderError } from '../provider-error.js'
-import { invalidResponse, type Upstream } from '../provider-http.js'
+import { invalidResponse, type Upstream, type UpstreamResponse } from '../provider-http.js'
 import { readServerSentEvents } from '../provider-stream.js'
 import { redactSecrets } from '../redact.js'
 import type { ChatChunk } from '../types.js'
 
 export async function* openAICompatibleChunks(
-  response: Response,
+  response: UpstreamResponse,
   upstream: Upstream,
   signal: AbortSignal,
   release: () => void,
