@@ -3,6 +3,8 @@
  * classified into `ProviderError`s (connect, headers and body timeouts, refused connections, error
  * statuses, malformed answers), and `Retry-After` read in both of its forms plus `retry-after-ms`.
  */
+
+import { type AbortSignalLike, toAbortSignal } from '../cancellation.js'
 import { badRequest } from '../errors.js'
 import { ProviderError } from './provider-error.js'
 import { redactSecrets } from './redact.js'
@@ -12,7 +14,7 @@ export interface UpstreamInit {
   method: 'POST'
   headers: Record<string, string>
   body: string
-  signal: AbortSignal
+  signal: AbortSignalLike
 }
 
 /**
@@ -33,7 +35,8 @@ export interface UpstreamResponse {
 export type FetchFunction = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>
 
 /** The runtime's own `fetch`, called as a plain function (Workers refuse one invoked with another `this`). */
-export const webFetch: FetchFunction = (url, init) => globalThis.fetch(url, init)
+export const webFetch: FetchFunction = (url, init) =>
+  globalThis.fetch(url, { ...init, signal: toAbortSignal(init.signal) })
 
 export interface Upstream {
   /** `<provider>/<model>`, for messages and headers. */
@@ -71,7 +74,7 @@ function causeCodes(error: unknown): string[] {
  * Turns whatever `fetch` or a body read threw into a `ProviderError`. When the call's signal was
  * aborted (deadline or client gone) the abort reason is returned as is: that is the router's to judge.
  */
-export function failureOf(error: unknown, target: string, signal?: AbortSignal): unknown {
+export function failureOf(error: unknown, target: string, signal?: AbortSignalLike): unknown {
   if (signal?.aborted) return signal.reason
   if (ProviderError.is(error)) return error
   const codes = causeCodes(error)
@@ -171,7 +174,7 @@ export async function postJson(
   url: string,
   body: unknown,
   headers: Record<string, string>,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
 ): Promise<UpstreamResponse> {
   const text = serialize(body)
   let response: UpstreamResponse
@@ -193,7 +196,7 @@ export async function postJson(
 export async function readJsonBody(
   response: UpstreamResponse,
   upstream: Upstream,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
 ): Promise<unknown> {
   let text: string
   try {

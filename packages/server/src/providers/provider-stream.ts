@@ -3,6 +3,7 @@
  * generator so the router can cancel it (which aborts the upstream request and frees its socket).
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import type { AbortSignalLike, Cancellation } from '../cancellation.js'
 import { failureOf, type UpstreamResponse } from './provider-http.js'
 import type { ChatChunk, ChatStream } from './types.js'
 
@@ -10,7 +11,7 @@ import type { ChatChunk, ChatStream } from './types.js'
 export async function* readServerSentEvents(
   response: UpstreamResponse,
   target: string,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
 ): AsyncGenerator<EventSourceMessage> {
   if (!response.body) return
   const reader = response.body.getReader()
@@ -41,22 +42,13 @@ export async function* readServerSentEvents(
   }
 }
 
-/** An AbortController that follows `parent` until `release()` is called. */
-export function childAbortController(parent: AbortSignal): { controller: AbortController; release(): void } {
-  const controller = new AbortController()
-  const follow = () => controller.abort(parent.reason)
-  if (parent.aborted) follow()
-  else parent.addEventListener('abort', follow, { once: true })
-  return { controller, release: () => parent.removeEventListener('abort', follow) }
-}
-
 /**
  * Wraps a chunk generator: iterating yields chunks; `cancel()` aborts the upstream, ends iteration and
  * calls `release` (a generator that never started never runs its own cleanup).
  */
 export function chatStreamOf(
   chunks: AsyncGenerator<ChatChunk>,
-  controller: AbortController,
+  controller: Cancellation,
   release: () => void,
 ): ChatStream {
   return {

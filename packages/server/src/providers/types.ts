@@ -4,6 +4,7 @@
  * composes them. Requests and results are the contract's OpenAI shapes.
  */
 import type { components } from '@modelport/sdk'
+import type { AbortSignalLike } from '../cancellation.js'
 
 type Schemas = components['schemas']
 export type ChatRequest = Schemas['ChatCompletionRequest']
@@ -16,7 +17,7 @@ export interface CallOptions {
   /** The provider's own model id for this target (the route maps aliases to it). */
   model: string
   /** Aborted on client disconnect or when the request's deadline passes. */
-  signal: AbortSignal
+  signal: AbortSignalLike
   requestId: string
 }
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { RequestIdVariables } from 'hono/request-id'
 import { ChatCompletionRequest as validateChatRequest } from '../generated/validators.js'
 import { readJson } from '../http/body.js'
+import { clientSignal } from '../http/client-signal.js'
 import { chatTokens, meterChatStream } from '../limits/token-usage.js'
 import type { ChatRequest } from '../providers/types.js'
 import type { RoutingTrace } from '../routing/route.js'
@@ -13,7 +14,7 @@ import { setRoutingHeaders } from './routing-headers.js'
 export function chatRoutes(router: Router, log: StreamLog) {
   return new Hono<{ Variables: RequestIdVariables }>().post('/v1/chat/completions', async (c) => {
     const trace: RoutingTrace = { attempts: 0 }
-    const context = { requestId: c.get('requestId'), signal: c.req.raw.signal, trace }
+    const context = { requestId: c.get('requestId'), signal: clientSignal(c), trace }
     try {
       const request = await readJson<ChatRequest>(c, validateChatRequest)
       const route = router.resolve(request.model, 'chat')

@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import type { RequestIdVariables } from 'hono/request-id'
 import { EmbeddingsRequest as validateEmbeddingsRequest } from '../generated/validators.js'
 import { readJson } from '../http/body.js'
+import { clientSignal } from '../http/client-signal.js'
 import { estimateEmbeddingsTokens, usedTokens } from '../limits/token-usage.js'
 import { encodeEmbedding } from '../providers/embedding-base64.js'
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../providers/types.js'
@@ -22,7 +23,7 @@ export function embeddingsRoutes(router: Router) {
       c.set('model', route.name)
       const answer = await router.embeddings(route, request, {
         requestId: c.get('requestId'),
-        signal: c.req.raw.signal,
+        signal: clientSignal(c),
         trace,
       })
       setRoutingHeaders(c, trace)

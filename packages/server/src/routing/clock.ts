@@ -2,6 +2,7 @@
  * Time as a parameter: the router reads the clock and sets timers only through a `Clock`, so tests can
  * count live timers or drive time themselves.
  */
+import type { AbortSignalLike } from '../cancellation.js'
 
 export interface Clock {
   now(): number
@@ -18,7 +19,7 @@ export const systemClock: Clock = {
 /** Waits `ms`; rejects with the signal's reason as soon as it aborts, leaving no timer behind. */
 export function sleep(
   ms: number,
-  signal: AbortSignal | undefined,
+  signal: AbortSignalLike | undefined,
   clock: Clock = systemClock,
 ): Promise<void> {
   return new Promise((done, fail) => {

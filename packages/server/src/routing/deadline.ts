@@ -2,6 +2,7 @@
  * One deadline per request: a single AbortSignal that every attempt, backoff and stream read of the
  * request shares, so retries and fallbacks never stretch a request past its budget.
  */
+import { type AbortSignalLike, Cancellation } from '../cancellation.js'
 import { type Clock, systemClock } from './clock.js'
 
 export class DeadlineExceededError extends Error {
@@ -14,7 +15,7 @@ export class DeadlineExceededError extends Error {
 
 export interface Deadline {
   /** Aborts when the deadline passes (reason: DeadlineExceededError) or when `parent` aborts. */
-  readonly signal: AbortSignal
+  readonly signal: Cancellation
   readonly timeoutMs: number
   remainingMs(): number
   /** True once the deadline itself has passed (not a client abort). */
@@ -25,27 +26,27 @@ export interface Deadline {
 
 export function startDeadline(
   timeoutMs: number,
-  options: { parent?: AbortSignal; clock?: Clock } = {},
+  options: { parent?: AbortSignalLike; clock?: Clock } = {},
 ): Deadline {
   const clock = options.clock ?? systemClock
   const { parent } = options
   const endsAt = clock.now() + timeoutMs
-  const controller = new AbortController()
+  const cancellation = new Cancellation()
   let passed = false
   const timer = clock.setTimeout(() => {
     passed = true
     parent?.removeEventListener('abort', follow)
-    controller.abort(new DeadlineExceededError(timeoutMs))
+    cancellation.abort(new DeadlineExceededError(timeoutMs))
   }, timeoutMs)
   function follow() {
     clock.clearTimeout(timer)
-    controller.abort(parent?.reason)
+    cancellation.abort(parent?.reason)
   }
   if (parent?.aborted) follow()
   else parent?.addEventListener('abort', follow, { once: true })
   let disposed = false
   return {
-    signal: controller.signal,
+    signal: cancellation,
     timeoutMs,
     remainingMs: () => Math.max(0, endsAt - clock.now()),
     expired: () => passed,

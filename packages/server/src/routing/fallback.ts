@@ -4,6 +4,8 @@
  * error such as 400 or 401, a content-policy refusal) ends the request at once, attributed to its
  * target. Everything shares one deadline.
  */
+
+import type { AbortSignalLike } from '../cancellation.js'
 import type { RoutingMetrics } from '../observability/metrics.js'
 import { ProviderError } from '../providers/provider-error.js'
 import type { CircuitBreakers } from './circuit-breaker.js'
@@ -33,7 +35,7 @@ export interface FallbackContext {
 /** Calls targets in turn; resolves with the first answer and the target that gave it. */
 export async function callWithFallback<T>(
   targets: readonly RouteTarget[],
-  call: (target: RouteTarget, signal: AbortSignal) => Promise<T>,
+  call: (target: RouteTarget, signal: AbortSignalLike) => Promise<T>,
   context: FallbackContext,
 ): Promise<{ value: T; target: RouteTarget }> {
   const { deadline, trace } = context

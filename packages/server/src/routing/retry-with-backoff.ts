@@ -4,6 +4,8 @@
  * longer than the cap, in which case the call is not retried here: the caller falls back instead.
  * Never sleeps past the request's remaining time.
  */
+
+import type { AbortSignalLike } from '../cancellation.js'
 import { type Clock, sleep, systemClock } from './clock.js'
 
 export interface RetryPolicy {
@@ -20,7 +22,7 @@ export interface RetryOptions {
   shouldRetry(error: unknown, attempt: number): boolean
   /** The wait an error asks for (from `Retry-After`), if any. */
   retryAfterMs?(error: unknown): number | undefined
-  signal?: AbortSignal
+  signal?: AbortSignalLike
   /** Time left for the whole request. */
   remainingMs?(): number
   clock?: Clock

@@ -2,6 +2,8 @@
  * The router: resolves a model name to a route and serves chat, chat streams and embeddings through
  * its targets with fallback, retries, circuit breakers and one deadline per request.
  */
+
+import type { AbortSignalLike } from '../cancellation.js'
 import { badRequest, notFound } from '../errors.js'
 import type { RoutingMetrics } from '../observability/metrics.js'
 import { createLocalProvider } from '../providers/local/index.js'
@@ -40,8 +42,8 @@ export interface RouterOptions {
 
 export interface CallContext {
   requestId: string
-  /** The client's request signal: a disconnect aborts the upstream. */
-  signal: AbortSignal
+  /** Aborts when the client goes away; the upstream call is then cut. */
+  signal: AbortSignalLike
   trace: RoutingTrace
 }
 
@@ -191,7 +193,7 @@ export class Router {
     route: Route,
     context: CallContext,
     deadline: Deadline,
-    call: (target: RouteTarget, signal: AbortSignal) => Promise<T>,
+    call: (target: RouteTarget, signal: AbortSignalLike) => Promise<T>,
   ) {
     const targets =
       route.strategy === 'loadbalance' ? weightedOrder(route.targets, this.#random) : route.targets

@@ -2,6 +2,7 @@
  * What the router needs from local task models. The embeddings task (tasks/embeddings) implements
  * `LocalEmbeddings`; the `local` provider adapts it to `ProviderV1`.
  */
+import type { AbortSignalLike } from '../cancellation.js'
 
 export interface EmbedResult {
   /** One L2-normalized vector per input, in input order. */
@@ -22,6 +23,6 @@ export interface LocalEmbeddings {
   embed(
     model: string,
     input: string[],
-    options: { dimensions?: number; signal?: AbortSignal },
+    options: { dimensions?: number; signal?: AbortSignalLike },
   ): Promise<EmbedResult>
 }

@@ -7,7 +7,7 @@ import { countingClock } from '../support/counting-clock.js'
 describe('deadline', () => {
   it('aborts with DeadlineExceededError when the time is up', async () => {
     const deadline = startDeadline(30)
-    await new Promise((done) => deadline.signal.addEventListener('abort', done))
+    await new Promise<void>((done) => deadline.signal.addEventListener('abort', () => done()))
     expect(deadline.signal.reason).toBeInstanceOf(DeadlineExceededError)
     expect(deadline.expired()).toBe(true)
     expect(deadline.remainingMs()).toBe(0)

@@ -203,3 +203,21 @@ it('a client that leaves mid-stream aborts the upstream request', async () => {
   expect(await eventually(() => flaky.unansweredRequests() === 0, 280)).toBe(true)
   await nothingLeft()
 })
+
+it('a client that leaves before a non-streamed answer aborts the upstream request', async () => {
+  flaky.reset()
+  good.reset()
+  flaky.cue({ kind: 'hang' })
+  const req = request(`${server.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  })
+  req.on('error', () => {})
+  req.end(JSON.stringify({ model: 'chat-once', messages: [{ role: 'user', content: 'Hi' }] }))
+  expect(await eventually(() => flaky.unansweredRequests() === 1, 1000)).toBe(true)
+  req.destroy()
+  // Well before the 300 ms headers timeout could have closed it.
+  expect(await eventually(() => flaky.unansweredRequests() === 0, 200)).toBe(true)
+  expect(good.hits).toBe(0)
+  await nothingLeft()
+})

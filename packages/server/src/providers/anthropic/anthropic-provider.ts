@@ -1,4 +1,6 @@
 /** Claude through the Anthropic Messages API, translated to and from the OpenAI chat shapes. */
+
+import { childCancellation } from '../../cancellation.js'
 import {
   type FetchFunction,
   invalidResponse,
@@ -8,7 +10,7 @@ import {
   type Upstream,
   webFetch,
 } from '../provider-http.js'
-import { chatStreamOf, childAbortController } from '../provider-stream.js'
+import { chatStreamOf } from '../provider-stream.js'
 import type { CallOptions, ChatCompletion, ChatRequest, ProviderV1 } from '../types.js'
 import { toAnthropicRequest } from './anthropic-request.js'
 import { fromAnthropicMessage } from './anthropic-response.js'
@@ -65,10 +67,10 @@ export function createAnthropic(options: AnthropicOptions): ProviderV1 {
     async chatStream(request: ChatRequest, call: CallOptions) {
       const to = upstream(call.model)
       const plan = toAnthropicRequest(request, call.model, defaults, to.target)
-      const { controller, release } = childAbortController(call.signal)
+      const { cancellation: controller, release } = childCancellation(call.signal)
       try {
-        const response = await postJson(to, url, { ...plan.body, stream: true }, headers, controller.signal)
-        const chunks = anthropicChunks(response, to, controller.signal, release, {
+        const response = await postJson(to, url, { ...plan.body, stream: true }, headers, controller)
+        const chunks = anthropicChunks(response, to, controller, release, {
           jsonTool: plan.jsonTool,
           includeUsage: request.stream_options?.include_usage === true,
           created: now(),

@@ -2,6 +2,8 @@
  * Anthropic stream events → OpenAI `chat.completion.chunk`s. `message_stop` is the only proper end:
  * a body that closes before it was cut, and an `error` event is the upstream saying so.
  */
+
+import type { AbortSignalLike } from '../../cancellation.js'
 import { ProviderError } from '../provider-error.js'
 import { invalidResponse, type Upstream, type UpstreamResponse } from '../provider-http.js'
 import { readServerSentEvents } from '../provider-stream.js'
@@ -25,7 +27,7 @@ export interface AnthropicStreamOptions {
 export async function* anthropicChunks(
   response: UpstreamResponse,
   upstream: Upstream,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
   release: () => void,
   options: AnthropicStreamOptions,
 ): AsyncGenerator<ChatChunk> {

@@ -3,6 +3,8 @@
  * OpenRouter, the Hugging Face router. Requests pass through with the target's model id; fields this
  * server does not know (tools, response_format, …) travel untouched.
  */
+
+import { childCancellation } from '../../cancellation.js'
 import { decodeEmbedding } from '../embedding-base64.js'
 import {
   type FetchFunction,
@@ -13,7 +15,7 @@ import {
   type Upstream,
   webFetch,
 } from '../provider-http.js'
-import { chatStreamOf, childAbortController } from '../provider-stream.js'
+import { chatStreamOf } from '../provider-stream.js'
 import type { CallOptions, ChatCompletion, ChatRequest, EmbeddingsResponse, ProviderV1 } from '../types.js'
 import { openAICompatibleChunks } from './openai-compatible-stream.js'
 
@@ -62,16 +64,12 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Provid
 
     async chatStream(request: ChatRequest, call: CallOptions) {
       const to = upstream(call.model)
-      const { controller, release } = childAbortController(call.signal)
+      const { cancellation: controller, release } = childCancellation(call.signal)
       try {
         const body = { ...request, model: call.model, stream: true }
         const url = joinUrl(options.baseUrl, 'chat/completions')
-        const response = await postJson(to, url, body, headers, controller.signal)
-        return chatStreamOf(
-          openAICompatibleChunks(response, to, controller.signal, release),
-          controller,
-          release,
-        )
+        const response = await postJson(to, url, body, headers, controller)
+        return chatStreamOf(openAICompatibleChunks(response, to, controller, release), controller, release)
       } catch (error) {
         release()
         throw error

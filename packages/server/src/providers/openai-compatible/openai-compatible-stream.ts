@@ -2,6 +2,8 @@
  * Decodes an OpenAI chat stream. The stream is complete only at `data: [DONE]`: a body that ends before
  * it died midway, and that is an error, never a finished answer.
  */
+
+import type { AbortSignalLike } from '../../cancellation.js'
 import { ProviderError } from '../provider-error.js'
 import { invalidResponse, type Upstream, type UpstreamResponse } from '../provider-http.js'
 import { readServerSentEvents } from '../provider-stream.js'
@@ -11,7 +13,7 @@ import type { ChatChunk } from '../types.js'
 export async function* openAICompatibleChunks(
   response: UpstreamResponse,
   upstream: Upstream,
-  signal: AbortSignal,
+  signal: AbortSignalLike,
   release: () => void,
 ): AsyncGenerator<ChatChunk> {
   const { target } = upstream

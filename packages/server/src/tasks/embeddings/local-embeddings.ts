@@ -3,6 +3,8 @@
  * tokenizer. Inputs are tokenized, sorted by length and run in padded batches, then pooled, normalized
  * and shortened to `dimensions` in input order.
  */
+
+import type { AbortSignalLike } from '../../cancellation.js'
 import { badRequest, unavailable } from '../../errors.js'
 import type { EmbeddingsSettings } from '../../models/embeddings-settings.js'
 import type { ModelEntry, ModelRegistry } from '../../models/registry.js'
@@ -52,7 +54,7 @@ export class OnnxLocalEmbeddings implements LocalEmbeddings {
   async embed(
     model: string,
     input: string[],
-    options: { dimensions?: number; signal?: AbortSignal } = {},
+    options: { dimensions?: number; signal?: AbortSignalLike } = {},
   ): Promise<EmbedResult> {
     const plan = await this.#plan(model)
     const wanted = options.dimensions
@@ -74,7 +76,7 @@ export class OnnxLocalEmbeddings implements LocalEmbeddings {
       .map((_, index) => index)
       .sort((a, b) => (lengths[a] as number) - (lengths[b] as number))
     for (let start = 0; start < order.length; start += this.#batchSize) {
-      options.signal?.throwIfAborted()
+      if (options.signal?.aborted) throw options.signal.reason
       const indices = order.slice(start, start + this.#batchSize)
       const pooled = await runBatch(
         plan,
