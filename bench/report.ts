@@ -92,7 +92,8 @@ export function report(results: Results): string {
         if (!r) continue
         const gain = r.on.rps / r.off.rps
         const queueP99 = r.on.extra?.queueP99 ?? Number.NaN
-        const runMs = r.on.extra?.runMs ?? Number.NaN
+        const runP50 = r.on.extra?.runP50 ?? Number.NaN
+        const runP99 = r.on.extra?.runP99 ?? Number.NaN
         rows.push([
           model,
           format,
@@ -102,11 +103,13 @@ export function report(results: Results): string {
           (r.on.extra?.rowsPerRun ?? Number.NaN).toFixed(1),
           ms(r.on.p99),
           ms(queueP99),
-          ms(runMs),
+          ms(runP50),
+          ms(runP99),
           ms(entry.batchRunMs),
         ])
-        // One run's time as it was under this load (the server's own average), not in an idle process.
-        const bound = 2 * runMs
+        // A request waits at most for the run in progress and then its own: a tail latency is bounded
+        // by two tail runs, each as long as it was under this load (max queue delay is 0 by default).
+        const bound = 2 * runP99
         if (model === 'mlp') {
           targets.push({
             name: `(b) mlp ${format}: batching >= 2.5x unbatched`,
@@ -114,9 +117,14 @@ export function report(results: Results): string {
             met: gain >= 2.5,
           })
           targets.push({
-            name: `(b) mlp ${format}: p99 in the batcher (queue + run) <= 2 x (delay 0 + one run)`,
+            name: `(b) mlp ${format}: p99 in the batcher (queue + run) <= 2 x (delay 0 + p99 run)`,
             measured: `${ms(queueP99)} ms against ${ms(bound)} ms`,
             met: queueP99 <= bound,
+          })
+          targets.push({
+            name: `(b) mlp ${format}: HTTP p99 <= 2 x (delay 0 + p99 run)`,
+            measured: `${ms(r.on.p99)} ms against ${ms(bound)} ms`,
+            met: r.on.p99 <= bound,
           })
         } else {
           targets.push({
@@ -138,7 +146,8 @@ export function report(results: Results): string {
           'rows/run',
           'HTTP p99 ms',
           'queue+run p99 ms',
-          'run ms (under load)',
+          'run p50 ms',
+          'run p99 ms',
           '64-row run ms (idle)',
         ],
         rows,

@@ -29,6 +29,25 @@ export const chatRequest = JSON.stringify({
 export type GatewayPath = 'direct' | 'modelport' | 'bare' | 'portkey'
 export type GatewayResults = Record<'c1' | 'c32', Record<GatewayPath, Measured>> & { requestBytes: number }
 
+/** modelport's config for the scenario: a fallback route of two targets on the same upstream. */
+export function gatewayConfig(upstreamUrl: string) {
+  return {
+    providers: {
+      primary: { type: 'openai-compatible', baseUrl: `${upstreamUrl}/v1`, apiKey: 'bench-upstream-key' },
+      backup: { type: 'openai-compatible', baseUrl: `${upstreamUrl}/v1`, apiKey: 'bench-upstream-key' },
+    },
+    routes: {
+      'chat-bench': {
+        strategy: 'fallback',
+        targets: [
+          { provider: 'primary', model: 'bench-model' },
+          { provider: 'backup', model: 'bench-model' },
+        ],
+      },
+    },
+  }
+}
+
 const portkeyDir = dirname(createRequire(import.meta.url).resolve('@portkey-ai/gateway/package.json'))
 
 export async function gateway(suite: Suite): Promise<GatewayResults> {
@@ -36,24 +55,7 @@ export async function gateway(suite: Suite): Promise<GatewayResults> {
   const upstreamUrl = `http://127.0.0.1:${(await upstream.ready).ready}`
   const dir = await mkdtemp(join(tmpdir(), 'modelport-bench-gateway-'))
   const config = join(dir, 'modelport.json')
-  await writeFile(
-    config,
-    JSON.stringify({
-      providers: {
-        primary: { type: 'openai-compatible', baseUrl: `${upstreamUrl}/v1`, apiKey: 'bench-upstream-key' },
-        backup: { type: 'openai-compatible', baseUrl: `${upstreamUrl}/v1`, apiKey: 'bench-upstream-key' },
-      },
-      routes: {
-        'chat-bench': {
-          strategy: 'fallback',
-          targets: [
-            { provider: 'primary', model: 'bench-model' },
-            { provider: 'backup', model: 'bench-model' },
-          ],
-        },
-      },
-    }),
-  )
+  await writeFile(config, JSON.stringify(gatewayConfig(upstreamUrl)))
   const modelport = startChild('servers/modelport.ts', {
     role: 'server',
     args: ['--models', join(dir, 'no-models'), '--config', config, '--api-keys', 'bench-client-key'],

@@ -1,6 +1,7 @@
 /**
  * The floor: a bare Hono + undici pass-through proxy with no features, forwarding chat completions to
- * the upstream over a keep-alive pool.
+ * the upstream over a keep-alive pool. Bodies pass as text both ways: the fastest of the obvious ways
+ * to write it (answering with the body as an ArrayBuffer measured about 0.55x of this on this machine).
  */
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
@@ -16,8 +17,9 @@ app.post('/v1/chat/completions', async (c) => {
     headers: { 'content-type': 'application/json', authorization: c.req.header('authorization') ?? '' },
     body: await c.req.text(),
   })
-  const body = await response.body.arrayBuffer()
-  return c.body(body, response.statusCode as 200, { 'content-type': 'application/json' })
+  return c.body(await response.body.text(), response.statusCode as 200, {
+    'content-type': 'application/json',
+  })
 })
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.send?.({ ready: info.port })

@@ -1,7 +1,7 @@
 /** A modelport server for the suite: `--models DIR`, optional `--config FILE`, on 127.0.0.1. */
 import { parseArgs } from 'node:util'
-import type { ManagedModel } from '../../packages/server/src/lifecycle/managed-model.ts'
 import { startServer } from '@modelport/server'
+import type { ManagedModel } from '../../packages/server/src/lifecycle/managed-model.ts'
 import type { Batcher } from '../../packages/server/src/runtime/batcher.ts'
 import { percentile } from '../lib/stats.ts'
 
@@ -22,7 +22,12 @@ process.on('message', (message: { id: number; batcher: string; reset?: boolean }
   const managed = server.registry.ready(message.batcher).model as ManagedModel
   const model = managed.loaded as Batcher
   const times = Float64Array.from(model.recentLatencies()).sort()
+  const runs = model.recentRuns()
+  const runTimes = Float64Array.from(runs, (run) => run.ms).sort()
   const result = {
+    runP50: percentile(runTimes, 50),
+    runP99: percentile(runTimes, 99),
+    maxRows: Math.max(...runs.map((run) => run.rows)),
     queueP50: percentile(times, 50),
     queueP99: percentile(times, 99),
     rowsPerRun: model.stats.runs ? model.stats.requests / model.stats.runs : Number.NaN,

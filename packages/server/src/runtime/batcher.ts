@@ -72,6 +72,10 @@ export class Batcher implements LoadedModel {
   /** Recent times from joining the queue to the result, in milliseconds (a ring). */
   readonly #samples = new Float64Array(SAMPLES)
   #sampled = 0
+  /** Recent run durations in milliseconds (a ring), each with its rows. */
+  readonly #runTimes = new Float64Array(SAMPLES)
+  readonly #runRows = new Uint32Array(SAMPLES)
+  #runsSampled = 0
 
   constructor(model: LoadedModel, settings: BatchingSettings, options: BatcherOptions = {}) {
     this.#model = model
@@ -105,9 +109,20 @@ export class Batcher implements LoadedModel {
     return Array.from({ length: count }, (_, i) => this.#samples[(start + i) % SAMPLES] as number)
   }
 
+  /** The most recent runs of the wrapped model, oldest first: rows and milliseconds. */
+  recentRuns(): { rows: number; ms: number }[] {
+    const count = Math.min(this.#runsSampled, SAMPLES)
+    const start = this.#runsSampled - count
+    return Array.from({ length: count }, (_, i) => ({
+      rows: this.#runRows[(start + i) % SAMPLES] as number,
+      ms: this.#runTimes[(start + i) % SAMPLES] as number,
+    }))
+  }
+
   /** Forgets the recorded times and counts (between benchmark runs). */
   resetStats(): void {
     this.#sampled = 0
+    this.#runsSampled = 0
     this.stats.runs = 0
     this.stats.requests = 0
     this.stats.refused = 0
@@ -115,6 +130,12 @@ export class Batcher implements LoadedModel {
 
   #record(p: Pending): void {
     this.#samples[this.#sampled++ % SAMPLES] = this.#now() - p.arrived
+  }
+
+  #ran(rows: number, ms: number): void {
+    this.#runRows[this.#runsSampled % SAMPLES] = rows
+    this.#runTimes[this.#runsSampled++ % SAMPLES] = ms
+    this.#onRun?.({ rows, ms })
   }
 
   run(inputs: Outputs, outputs: string[]): Promise<Outputs> {
@@ -233,7 +254,7 @@ export class Batcher implements LoadedModel {
     const started = this.#now()
     try {
       const outputs = await this.#model.run(p.inputs, p.outputs)
-      this.#onRun?.({ rows: p.rows, ms: this.#now() - started })
+      this.#ran(p.rows, this.#now() - started)
       this.#record(p)
       p.resolve(outputs)
     } catch (error) {
@@ -262,7 +283,7 @@ export class Batcher implements LoadedModel {
       this.stats.runs++
       const started = this.#now()
       results = await this.#model.run(feeds, wanted)
-      this.#onRun?.({ rows: total, ms: this.#now() - started })
+      this.#ran(total, this.#now() - started)
     } catch {
       // One bad request must not fail the others: run each alone, so only its own run fails.
       for (const p of batch) await this.#runAlone(p)

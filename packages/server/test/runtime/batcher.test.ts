@@ -54,9 +54,13 @@ describe('batcher', () => {
     expect(model.runs.map((shape) => shape[0])).toEqual([4, 4, 1])
     // Each request's time from joining the queue to its result is kept for percentiles.
     expect(batcher.recentLatencies()).toHaveLength(9)
+    // And each run's rows and duration, for run-time percentiles.
+    expect(batcher.recentRuns().map((run) => run.rows)).toEqual([4, 4, 1])
+    expect(batcher.recentRuns().every((run) => run.ms >= 0)).toBe(true)
     expect(batcher.stats).toMatchObject({ runs: 3, requests: 9 })
     batcher.resetStats()
     expect(batcher.recentLatencies()).toEqual([])
+    expect(batcher.recentRuns()).toEqual([])
     for (const [r, result] of results.entries())
       expect(Array.from(result.y?.data as Float32Array)).toEqual([2 * r, 2 * r])
   })
