@@ -276,7 +276,7 @@ export class ManagedModel implements LoadedModel {
     return inputs[first.name]?.shape[0] ?? 1
   }
 
-  /** The 503 for a request that this version cannot take. */
+  /** The 503 for a request that this version cannot take; with `Retry-After` while it loads, as that passes by itself. */
   refusal() {
     const { name, version } = this.#options
     const why =
@@ -285,7 +285,8 @@ export class ManagedModel implements LoadedModel {
         : this.#state === 'loading'
           ? 'is still loading'
           : 'failed to load'
-    return unavailable('model_not_ready', `Model '${name}' version ${version} ${why}.`)
+    const retryAfter = this.#state === 'loading' ? 1 : undefined
+    return unavailable('model_not_ready', `Model '${name}' version ${version} ${why}.`, retryAfter)
   }
 
   #release(session: Session): Promise<void> {

@@ -13,7 +13,14 @@ import type { Clock } from './clock.js'
 import type { Deadline } from './deadline.js'
 import { type RetryPolicy, retryWithBackoff } from './retry-with-backoff.js'
 import type { RouteTarget, RoutingTrace } from './route.js'
-import { attributed, clientGone, deadlineFailure, exhausted, type Failure } from './routing-failure.js'
+import {
+  attributed,
+  clientGone,
+  deadlineFailure,
+  exhausted,
+  type Failure,
+  isLocalRefusal,
+} from './routing-failure.js'
 
 export interface RoutingLog {
   warn(message: string, fields?: Record<string, unknown>): void
@@ -63,7 +70,9 @@ export async function callWithFallback<T>(
         breaker.release()
         throw error
       }
-      if (error.isRetryable) breaker.recordFailure()
+      // A local refusal is known state, not a sign of a sick target: loading the model serves at once.
+      if (isLocalRefusal(error)) breaker.release()
+      else if (error.isRetryable) breaker.recordFailure()
       else breaker.recordSuccess()
       context.metrics?.attempt(target.key, error.isRetryable ? 'failure' : 'client_error')
       failures.push({ target: target.key, error })
@@ -95,7 +104,12 @@ export async function callWithFallback<T>(
       try {
         const value = await retryWithBackoff((number) => attempt(target, breaker, number), {
           policy: context.retry,
-          shouldRetry: (error) => ProviderError.is(error) && error.isRetryable && breaker.state === 'closed',
+          shouldRetry: (error) =>
+            ProviderError.is(error) &&
+            error.isRetryable &&
+            breaker.state === 'closed' &&
+            // A local model unloaded or failed stays so for this request; one still loading may be ready.
+            !(isLocalRefusal(error) && error.retryAfterMs === undefined),
           retryAfterMs: (error) => (ProviderError.is(error) ? error.retryAfterMs : undefined),
           signal: deadline.signal,
           remainingMs: deadline.remainingMs,

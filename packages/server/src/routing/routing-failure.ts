@@ -1,8 +1,8 @@
 /**
  * The one error a client gets when routing fails. A non-retryable upstream error is returned as is,
  * attributed to its target, status kept. When every target failed: 504 if the deadline passed, 429 if
- * every target was rate limited, 503 if no target could be tried (circuits open), else 502; the
- * message says what each target did.
+ * every target was rate limited, 503 if no target could serve (circuits open, local models not in
+ * memory), else 502; the message says what each target did.
  */
 import { type ErrorStatus, type ErrorType, ModelportError } from '../errors.js'
 import type { ProviderError } from '../providers/provider-error.js'
@@ -41,7 +41,16 @@ export function attributed(error: ProviderError): ModelportError {
   )
 }
 
+/**
+ * A local model that cannot serve now (still loading, unloaded on request, failed to load): the server
+ * knows it without calling anything, so it is no upstream failure and says nothing of the target's health.
+ */
+export function isLocalRefusal(error: ProviderError): boolean {
+  return error.code === 'local_error' && error.status === 503
+}
+
 function reasonOf(error: ProviderError): string {
+  if (isLocalRefusal(error)) return error.message.replace(`${error.target}: `, '').replace(/\.$/, '')
   switch (error.code) {
     case 'upstream_status':
     case 'local_error':
@@ -100,6 +109,18 @@ export function exhausted(route: string, failures: readonly Failure[]): Modelpor
       'upstream_error',
       'no_target_available',
       `No target is available for '${route}': every circuit is open (${summarize(failures)}).`,
+      null,
+      waits.length ? seconds(Math.min(...waits)) : undefined,
+    )
+  }
+  if (errors.every(isLocalRefusal)) {
+    const waits = errors.flatMap((error) => (error.retryAfterMs === undefined ? [] : [error.retryAfterMs]))
+    const only = new Set(failures.map((failure) => failure.target)).size === 1 ? errors.at(-1) : undefined
+    return new ModelportError(
+      503,
+      'server_error',
+      only?.upstreamCode ?? 'no_target_available',
+      only?.message ?? `No target of '${route}' can serve now (${summarize(failures)}).`,
       null,
       waits.length ? seconds(Math.min(...waits)) : undefined,
     )

@@ -18,7 +18,8 @@ export interface LocalEmbeddings {
   dimensions(model: string): number | undefined
   /**
    * Embeds texts. Throws `ModelportError` 400 for bad input (e.g. `dimensions` larger than the model's),
-   * 404 for an unknown model, 503 while it loads, 429 when its queue is full.
+   * 404 for an unknown model, 503 while it loads (or when unloaded on request or failed to load; one
+   * released when idle loads again), 429 when its queue is full.
    */
   embed(
     model: string,

@@ -41,6 +41,13 @@ const status = (target: string, code: number, retryAfterMs?: number) =>
   })
 const failure = (target: string, code: ProviderErrorCode) =>
   new ProviderError(code, target, `${target}: ${code}.`)
+/** What the local provider throws for a model that is not in memory (unloaded, loading, failed). */
+const localRefusal = (target: string, why: string, retryAfterMs?: number) =>
+  new ProviderError('local_error', target, `${target}: Model '${target.split('/')[1]}' ${why}.`, {
+    status: 503,
+    retryAfterMs,
+    upstreamCode: 'model_not_ready',
+  })
 
 function routerFor(
   first: Outcome[],
@@ -145,6 +152,36 @@ describe('when every target fails', () => {
       "Every target of 'chat-default' failed: a/m1: 503 (×2); b/m2: connect timeout (×2).",
     )
     expect(trace.attempts).toBe(4)
+  })
+
+  it('answers 503, not 502, when no local model can serve now: no retry there, no circuit opened', async () => {
+    const { send, a, b } = routerFor(
+      [localRefusal('a/m1', 'is unloaded'), localRefusal('a/m1', 'is unloaded')],
+      [localRefusal('b/m2', 'is still loading', 1000), localRefusal('b/m2', 'is still loading', 1000)],
+      { threshold: 1 },
+    )
+    for (const _ of [1, 2]) {
+      const { error, trace } = await send()
+      expect(error).toMatchObject({ status: 503, type: 'server_error', code: 'no_target_available' })
+      expect(error?.retryAfter).toBe(1)
+      expect(error?.message).toBe(
+        "No target of 'chat-default' can serve now (a/m1: Model 'm1' is unloaded; b/m2: Model 'm2' is still loading).",
+      )
+      expect(trace.attempts).toBe(2)
+    }
+    expect([a.calls.length, b.calls.length]).toEqual([2, 2])
+  })
+
+  it('answers 502 when a remote target failed too, saying why the local one could not serve', async () => {
+    const { send } = routerFor(
+      [localRefusal('a/m1', 'failed to load')],
+      [status('b/m2', 500), status('b/m2', 500)],
+    )
+    const { error } = await send()
+    expect(error).toMatchObject({ status: 502, code: 'upstream_failed' })
+    expect(error?.message).toBe(
+      "Every target of 'chat-default' failed: a/m1: Model 'm1' failed to load; b/m2: 500 (×2).",
+    )
   })
 
   it('answers 429 with the shortest Retry-After when every target is rate limited', async () => {

@@ -46,7 +46,7 @@ const liveHeap = () => {
  */
 function mayBeUnavailable(request: HostileRequest, pathname: string, status: number): boolean {
   if (pathname === '/v1/chat/completions') return String(request.body).includes('chat-down')
-  // Routing answers 502 when its only target, the local model, is unloaded: "local/tiny: 503".
+  // A local model the fuzz unloads answers 503; a route with a remote target behind it may answer 502.
   if (pathname === '/v1/embeddings') return status !== 504
   if (status !== 503) return false
   return (

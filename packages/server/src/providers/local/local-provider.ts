@@ -1,7 +1,8 @@
 /**
  * The local embeddings task as a `ProviderV1` target, so a route can put a local model first and
  * remote ones behind it. Embeddings only. The task's own errors keep their status; 429 (queue full)
- * and 503 (loading) are local overload, which the router falls back on.
+ * and 503 (the model is loading, unloaded or failed to load) let the router fall back, and a route
+ * with nothing behind them answers that 503 (routing-failure.ts), not a 502.
  */
 import { ModelportError } from '../../errors.js'
 import type { LocalEmbeddings } from '../../tasks/types.js'
