@@ -55,7 +55,10 @@ export interface AppOptions {
   ocr?: OcrService
   /** Size limits (the config file's `limits`); `maxBodyBytes` and the like above win over these. */
   limits?: Partial<RequestLimits>
-  /** API keys: once any is configured, every endpoint but health, `/docs` and `/openapi.json` needs one. */
+  /**
+   * API keys: once any is configured, every endpoint but health, `/docs` and `/openapi.json` needs one,
+   * and the repository endpoints (load, unload, index) an admin one.
+   */
   auth?: AuthOptions
   /** Where per-key requests- and tokens-per-minute limits are counted (the keys carry the limits). */
   rateLimiter?: RateLimiter

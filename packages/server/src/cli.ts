@@ -18,6 +18,7 @@ Environment:
   MODELPORT_MODELS     model repository folder (default ./models)
   MODELPORT_CONFIG     providers, routes, keys and limits, YAML or JSON (\${NAME} reads the environment)
   MODELPORT_API_KEYS   comma-separated keys clients must send as 'Authorization: Bearer <key>'
+  MODELPORT_ADMIN_API_KEYS  comma-separated admin keys: these may also load and unload models
   MODELPORT_REDIS_URL  Redis for rate limits shared by several replicas (default: in memory)
   MODELPORT_LOG_LEVEL  debug, info (default), warn or error
   MODELPORT_KEEP_ALIVE_MS      release a model's sessions after this long idle (default: never)
@@ -52,6 +53,7 @@ async function serveCommand(): Promise<void> {
     modelsDir: process.env.MODELPORT_MODELS ?? 'models',
     configPath: process.env.MODELPORT_CONFIG || undefined,
     apiKeys: splitApiKeys(process.env.MODELPORT_API_KEYS),
+    adminApiKeys: splitApiKeys(process.env.MODELPORT_ADMIN_API_KEYS),
     redisUrl: process.env.MODELPORT_REDIS_URL || undefined,
     waitForModels: false,
     log,

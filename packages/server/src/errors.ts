@@ -33,6 +33,9 @@ export class ModelportError extends Error {
 export const badRequest = (code: string, message: string, param: string | null = null) =>
   new ModelportError(400, 'invalid_request_error', code, message, param)
 
+export const forbidden = (code: string, message: string) =>
+  new ModelportError(403, 'permission_error', code, message)
+
 export const notFound = (code: string, message: string, param: string | null = null) =>
   new ModelportError(404, 'not_found_error', code, message, param)
 

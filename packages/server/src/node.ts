@@ -63,6 +63,8 @@ export interface ServerOptions {
   random?: () => number
   /** Plain API keys clients must present (the CLI passes `MODELPORT_API_KEYS`); hashed at start. */
   apiKeys?: string[]
+  /** Plain admin keys, which may also load and unload models (the CLI passes `MODELPORT_ADMIN_API_KEYS`). */
+  adminApiKeys?: string[]
   /** Count rate limits in this Redis, shared by every replica (the CLI passes `MODELPORT_REDIS_URL`). */
   redisUrl?: string
   /** Measure requests, routing and inference, and serve `GET /metrics` (default true). */
@@ -109,6 +111,13 @@ async function readConfigFile(path: string): Promise<string> {
 
 /** Starts a server; it listens at once and reports ready on `/v2/health/ready` when models are loaded. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const plainKeys = options.apiKeys ?? []
+  const adminKeys = options.adminApiKeys ?? []
+  // Checked before anything starts: such a key would be admin or not depending on which entry matched last.
+  if (adminKeys.some((key) => plainKeys.includes(key)))
+    throw new Error(
+      'A key is in both MODELPORT_API_KEYS and MODELPORT_ADMIN_API_KEYS; list it in one of them.',
+    )
   const log = options.log ?? createLogger()
   const modelsDir = resolve(options.modelsDir ?? 'models')
   const registry = new ModelRegistry({
@@ -140,9 +149,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       })
     : emptyConfig
   // From here on, no log line may carry a provider key, nor a client's.
-  const appLog = redactingLog(log, [...secretsOf(config), ...(options.apiKeys ?? [])])
+  const appLog = redactingLog(log, [...secretsOf(config), ...plainKeys, ...adminKeys])
   const auth = config.auth ?? { keys: [], publicMetrics: false }
-  const keys = [...auth.keys, ...(await hashApiKeys(options.apiKeys ?? [], { rpm: auth.rpm, tpm: auth.tpm }))]
+  const perMinute = { rpm: auth.rpm, tpm: auth.tpm }
+  const keys = [
+    ...auth.keys,
+    ...(await hashApiKeys(plainKeys, perMinute)),
+    ...(await hashApiKeys(adminKeys, perMinute, { admin: true })),
+  ]
   const limited = keys.some((key) => key.rpm !== undefined || key.tpm !== undefined)
   const rateLimiter = !limited
     ? undefined

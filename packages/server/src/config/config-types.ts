@@ -67,7 +67,7 @@ export interface HttpConfig {
 }
 
 export interface AuthConfig {
-  /** Keys from the file, hashed; `MODELPORT_API_KEYS` adds more at start-up. */
+  /** Keys from the file, hashed; `MODELPORT_API_KEYS` and `MODELPORT_ADMIN_API_KEYS` add more at start-up. */
   keys: ApiKey[]
   /** Requests and tokens per minute for keys that set none (the environment's keys included). */
   rpm?: number

@@ -1,14 +1,14 @@
 /**
  * `auth:` — API keys, stored as their SHA-256 (never the key), each with optional requests- and
- * tokens-per-minute limits; `rpm`/`tpm` beside `keys` are the defaults for keys that set none,
- * `MODELPORT_API_KEYS` ones included.
+ * tokens-per-minute limits and `admin: true` for keys that may load and unload models; `rpm`/`tpm`
+ * beside `keys` are the defaults for keys that set none, `MODELPORT_API_KEYS` ones included.
  */
 import type { ApiKey } from '../http/api-keys.js'
 import { type Issues, readMap, readNumber, readString } from './config-fields.js'
 import type { AuthConfig } from './config-types.js'
 
 const authFields = ['keys', 'rpm', 'tpm', 'publicMetrics'] as const
-const keyFields = ['name', 'sha256', 'rpm', 'tpm'] as const
+const keyFields = ['name', 'sha256', 'rpm', 'tpm', 'admin'] as const
 const keyName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 const sha256 = /^[0-9a-fA-F]{64}$/
 
@@ -31,11 +31,14 @@ function readKey(value: unknown, path: string, issues: Issues, defaults: Pick<Ap
   const hash = readString(fields, 'sha256', path, issues, { required: true })
   if (hash !== undefined && !sha256.test(hash))
     issues.push(`${path}.sha256: must be 64 hexadecimal digits (\`modelport hash-key\` prints them)`)
+  const admin = fields.admin ?? false
+  if (typeof admin !== 'boolean') issues.push(`${path}.admin: must be true or false`)
   const key: ApiKey = {
     name: name ?? '',
     sha256: (hash ?? '').toLowerCase(),
     rpm: perMinute(fields, 'rpm', path, issues) ?? defaults.rpm,
     tpm: perMinute(fields, 'tpm', path, issues) ?? defaults.tpm,
+    ...(admin === true && { admin: true }),
   }
   return key
 }

@@ -12,6 +12,8 @@ export interface ApiKey {
   rpm?: number
   /** Chat and embeddings tokens per minute (unlimited when absent). */
   tpm?: number
+  /** May load and unload models for everyone (the repository endpoints); absent: an ordinary key. */
+  admin?: boolean
 }
 
 const hex = (bytes: ArrayBuffer) =>
@@ -31,17 +33,19 @@ export function splitApiKeys(text: string | undefined): string[] {
 }
 
 /**
- * Hashes plain keys (from the environment) into entries named `env-<first 8 hex digits of the hash>`:
- * stable across replicas that share the keys, and useless to an attacker.
+ * Hashes plain keys (from the environment) into entries named `env-<first 8 hex digits of the hash>`
+ * (`env-admin-…` for admin keys): stable across replicas that share the keys, and useless to an attacker.
  */
 export async function hashApiKeys(
   keys: readonly string[],
   limits: Pick<ApiKey, 'rpm' | 'tpm'> = {},
+  { admin = false }: { admin?: boolean } = {},
 ): Promise<ApiKey[]> {
   return Promise.all(
     keys.map(async (key) => {
       const sha256 = await hashApiKey(key)
-      return { name: `env-${sha256.slice(0, 8)}`, sha256, ...limits }
+      const name = `env-${admin ? 'admin-' : ''}${sha256.slice(0, 8)}`
+      return { name, sha256, ...limits, ...(admin && { admin: true }) }
     }),
   )
 }

@@ -38,7 +38,8 @@ const quiet = new Set(['/v2/health/live', '/v2/health/ready', '/metrics'])
 function modelOf(c: Context, status: number): string {
   const named = c.get('model')
   if (named !== undefined) return named
-  if (status === 401 || status === 404) return ''
+  // Refused before the model was looked up: the name is the client's, not one known to exist.
+  if (status === 401 || status === 403 || status === 404) return ''
   const param = c.req.param('model')
   return param !== undefined && modelName.test(param) ? param : ''
 }

@@ -1,6 +1,7 @@
 /**
  * The Open Inference Protocol's model repository extension (`model_repository`): the index of what the
- * repository holds, and loading and unloading models while the server runs.
+ * repository holds, and loading and unloading models while the server runs. Once the server has keys,
+ * each endpoint needs an admin key: any client could otherwise unload the models everyone uses.
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
@@ -11,6 +12,7 @@ import {
   RepositoryModelRequest as validateModelRequest,
 } from '../generated/validators.js'
 import { checkBody } from '../http/body.js'
+import { requireAdmin } from '../http/require-admin.js'
 import type { ModelRegistry, VersionEntry } from '../models/registry.js'
 
 type Schemas = components['schemas']
@@ -37,7 +39,7 @@ function indexState(version: VersionEntry): IndexState {
 
 export function repositoryRoutes(registry: ModelRegistry) {
   return new Hono()
-    .post('/v2/repository/index', async (c) => {
+    .post('/v2/repository/index', requireAdmin, async (c) => {
       const { ready } = await readOptionalJson<Schemas['RepositoryIndexRequest']>(c, validateIndexRequest)
       const index: Schemas['RepositoryIndex'] = []
       for (const entry of registry.list()) {
@@ -53,7 +55,7 @@ export function repositoryRoutes(registry: ModelRegistry) {
       }
       return c.json(index)
     })
-    .post('/v2/repository/models/:model/load', async (c) => {
+    .post('/v2/repository/models/:model/load', requireAdmin, async (c) => {
       const name = c.req.param('model')
       await readOptionalJson<Schemas['RepositoryModelRequest']>(c, validateModelRequest)
       const { failed } = await registry.reload(name)
@@ -69,7 +71,7 @@ export function repositoryRoutes(registry: ModelRegistry) {
       }
       return c.json({} satisfies Schemas['RepositoryModelResponse'])
     })
-    .post('/v2/repository/models/:model/unload', async (c) => {
+    .post('/v2/repository/models/:model/unload', requireAdmin, async (c) => {
       const name = c.req.param('model')
       await readOptionalJson<Schemas['RepositoryModelRequest']>(c, validateModelRequest)
       await registry.unload(name)

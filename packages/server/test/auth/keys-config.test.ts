@@ -1,6 +1,6 @@
 /**
- * Where keys come from: the config file (hashed, with their limits), `MODELPORT_API_KEYS` (plain, hashed
- * at start), and `modelport hash-key`, which prints what the file holds. Bad `auth` sections are refused
+ * Where keys come from: the config file (hashed, with their limits and admin flag), `MODELPORT_API_KEYS`
+ * and `MODELPORT_ADMIN_API_KEYS` (plain, hashed at start), and `modelport hash-key`, which prints what the file holds. Bad `auth` sections are refused
  * with the field named, like the rest of the config.
  */
 import { createHash } from 'node:crypto'
@@ -38,7 +38,7 @@ describe('auth in the config file', () => {
           publicMetrics: true,
           keys: [
             { name: 'alice', sha256: sha256('a').toUpperCase(), rpm: 5 },
-            { name: 'bob', sha256: sha256('b') },
+            { name: 'bob', sha256: sha256('b'), admin: true },
           ],
         },
       }),
@@ -50,7 +50,7 @@ describe('auth in the config file', () => {
       publicMetrics: true,
       keys: [
         { name: 'alice', sha256: sha256('a'), rpm: 5, tpm: 1000 },
-        { name: 'bob', sha256: sha256('b'), rpm: 60, tpm: 1000 },
+        { name: 'bob', sha256: sha256('b'), rpm: 60, tpm: 1000, admin: true },
       ],
     })
   })
@@ -99,6 +99,16 @@ describe('auth in the config file', () => {
     ['keys not a list', { keys: { a: 1 } }, [/auth\.keys: must be a list/]],
     ['a misspelt field', { publicmetrics: true }, [/auth\.publicmetrics: unknown field/]],
     ['publicMetrics not a boolean', { publicMetrics: 'yes' }, [/auth\.publicMetrics: must be true or false/]],
+    [
+      'admin not a boolean',
+      {
+        keys: [
+          { name: 'a', sha256: sha256('x') },
+          { name: 'b', sha256: sha256('y'), admin: 'yes' },
+        ],
+      },
+      [/^auth\.keys\[1\]\.admin: must be true or false$/],
+    ],
   ])('refuses %s, naming the field', (_, auth, want) => {
     const issues = issuesOf({ auth })
     expect(issues).toHaveLength(want.length)
