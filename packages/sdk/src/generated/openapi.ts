@@ -366,7 +366,8 @@ export interface paths {
          * List the model repository
          * @description Model repository extension (`model_repository`): every version of every model this server has,
          *     with its state, and the models in the repository folder that are not loaded. `READY` includes
-         *     versions released when idle (`reason` says so): the next request loads them.
+         *     versions released when idle (`reason` says so): the next request loads them. Like loading and
+         *     unloading, this needs an admin key when the server has API keys.
          */
         post: operations["repositoryIndex"];
         delete?: never;
@@ -396,7 +397,9 @@ export interface paths {
          *     or changed: a new version folder, a replaced `model.onnx`, a changed `model.json`, or versions
          *     not in memory. Requests keep flowing meanwhile: the newest version becomes the served one only
          *     once it is loaded, and the version it replaces finishes its requests in flight before it is
-         *     released. Answers once the loading is done. A model whose folder is gone is removed.
+         *     released. Answers once the loading is done. A model whose folder is gone is removed. When the
+         *     server has API keys this needs an admin key (`admin: true` in the config file's `auth.keys`, or
+         *     one of `MODELPORT_ADMIN_API_KEYS`); any other key is refused with a 403.
          */
         post: operations["repositoryModelLoad"];
         delete?: never;
@@ -423,7 +426,8 @@ export interface paths {
         /**
          * Unload a model
          * @description Releases every version of the model once its requests in flight have finished, then answers.
-         *     Until it is loaded again, its requests are answered 503.
+         *     Until it is loaded again, its requests are answered 503. When the server has API keys this needs
+         *     an admin key; any other key is refused with a 403 and the model goes on serving.
          */
         post: operations["repositoryModelUnload"];
         delete?: never;
@@ -442,6 +446,8 @@ export interface paths {
         /**
          * Statistics of every model
          * @description Statistics extension (`statistics`) for every version of every model, since the server started.
+         *     Read-only, so any valid key may read it, like the other statistics operations; only the
+         *     repository operations need an admin key.
          */
         get: operations["allModelStatistics"];
         put?: never;
@@ -666,13 +672,43 @@ export interface components {
             /** @description Cumulative nanoseconds. */
             ns: number;
         };
+        /**
+         * @description Per request (the `compute_*` counts are the successful requests). A request served in a dynamic
+         *     batch counts the whole batch's `compute_*` times, as in Triton.
+         */
         InferenceStatistics: {
+            /** @description Requests answered, and their time from decoding their tensors to encoding the response's. */
             success: components["schemas"]["DurationStatistic"];
+            /** @description Requests the runtime failed, and their time until it did. */
             fail: components["schemas"]["DurationStatistic"];
-            /** @description Time waiting for the version to load, when a request found it released. */
+            /**
+             * @description Time waiting: in the dynamic batcher's queue, and for the version to load when a request
+             *     found it released.
+             */
             queue: components["schemas"]["DurationStatistic"];
-            /** @description Time in the runtime, its batch queue included. */
+            /**
+             * @description Time preparing the input tensors: decoding the JSON or binary body's tensors, stacking a
+             *     dynamic batch, and building the runtime's tensors.
+             */
+            compute_input: components["schemas"]["DurationStatistic"];
+            /** @description Time executing the model. */
             compute_infer: components["schemas"]["DurationStatistic"];
+            /**
+             * @description Time extracting the outputs: converting the runtime's tensors, splitting a batch's rows
+             *     among its requests, and encoding the response's tensors.
+             */
+            compute_output: components["schemas"]["DurationStatistic"];
+        };
+        /**
+         * @description Executions of one batch size (rows run together); each duration's `count` is the number of
+         *     executions. The times are the runtime's side only: stacking and building its input tensors,
+         *     executing, converting its outputs and splitting the batch's rows.
+         */
+        BatchStatistics: {
+            batch_size: number;
+            compute_input: components["schemas"]["DurationStatistic"];
+            compute_infer: components["schemas"]["DurationStatistic"];
+            compute_output: components["schemas"]["DurationStatistic"];
         };
         ModelStatistics: {
             name: string;
@@ -681,9 +717,11 @@ export interface components {
             last_inference: number;
             /** @description Rows inferred successfully (a batch of 8 counts 8). */
             inference_count: number;
-            /** @description Model runs; one run can serve a dynamic batch of requests. */
+            /** @description Successful model runs; one run can serve a dynamic batch of requests. */
             execution_count: number;
             inference_stats: components["schemas"]["InferenceStatistics"];
+            /** @description Each batch size executed, smallest first; empty before the first execution. */
+            batch_stats: components["schemas"]["BatchStatistics"][];
         };
         StatisticsResponse: {
             model_stats: components["schemas"]["ModelStatistics"][];
@@ -1100,6 +1138,15 @@ export interface components {
         };
         /** @description A key is required and was missing or wrong. */
         V2Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["V2Error"];
+            };
+        };
+        /** @description The API key is valid but may not do this (the repository operations need an admin key); nothing was changed. */
+        V2Forbidden: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1703,6 +1750,7 @@ export interface operations {
             };
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
             429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
@@ -1737,6 +1785,7 @@ export interface operations {
             };
             400: components["responses"]["V2LoadFailed"];
             401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
             404: components["responses"]["V2NotFound"];
             429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
@@ -1772,6 +1821,7 @@ export interface operations {
             };
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
             404: components["responses"]["V2NotFound"];
             429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];

@@ -18,6 +18,8 @@ type Tensors = Record<string, HostTensor>
 interface Session {
   readonly model: LoadedModel
   inFlight: number
+  /** Whether the runtime reports its executions to the statistics (its queue and compute times). */
+  readonly observed: boolean
   /** Set while the session drains: called when its last run finishes. */
   drained?: () => void
 }
@@ -223,7 +225,8 @@ export class ManagedModel implements LoadedModel {
     }
     this.#loading = undefined
     const previous = this.#session
-    this.#session = { model, inFlight: 0 }
+    model.observe?.(this.statistics)
+    this.#session = { model, inFlight: 0, observed: model.observe !== undefined }
     this.#signature = { platform: model.platform, inputs: model.inputs, outputs: model.outputs }
     this.#state = 'ready'
     this.#reason = ''
@@ -257,6 +260,7 @@ export class ManagedModel implements LoadedModel {
         queueMs,
         performance.now() - started,
         this.#options.clock.now(),
+        session.observed,
       )
       return results
     } catch (error) {
@@ -267,6 +271,14 @@ export class ManagedModel implements LoadedModel {
       session.inFlight--
       if (session.inFlight === 0) session.drained?.()
     }
+  }
+
+  /**
+   * Adds a served request's time converting tensors outside the runtime to the statistics: decoding the
+   * body's tensors (`compute_input`) and encoding the results into the response (`compute_output`).
+   */
+  recordConversion(inputMs: number, outputMs: number): void {
+    this.statistics.recordConversion(inputMs, outputMs)
   }
 
   /** Rows in a request: its first dimension when the model batches along it, else 1. */

@@ -63,18 +63,23 @@ export function inferenceRoutes({ registry, server, maxTensorElements }: Inferen
       request = checkBody<RequestHeader>(split.header, validateInferenceRequestHeader)
       binary = split.binary
     }
+    const decoding = performance.now()
     const feeds = decodeInputs(model, request, loaded.inputs, binary, maxTensorElements)
     const wanted = selectOutputs(model, request, loaded.outputs)
+    const inputMs = performance.now() - decoding
     const results = await loaded.run(
       feeds,
       wanted.map((w) => w.name),
     )
+    const encoding = performance.now()
     const head = { model_name: model, model_version: entry.version }
     const response = encodeResponse(
       request.id === undefined ? head : { ...head, id: request.id },
       wanted,
       results,
     )
+    // The statistics' compute_input and compute_output include this side of the runtime too.
+    entry.managed.recordConversion(inputMs, performance.now() - encoding)
     if (response.kind === 'json') return c.body(response.text, 200, { 'content-type': 'application/json' })
     return c.body(response.body as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/octet-stream',

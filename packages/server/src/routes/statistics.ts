@@ -4,10 +4,24 @@
  */
 import type { components } from '@modelport/sdk'
 import { Hono } from 'hono'
+import type { BatchSizeStatistics } from '../lifecycle/statistics.js'
 import type { ModelRegistry, VersionEntry } from '../models/registry.js'
 
 type ModelStatistics = components['schemas']['ModelStatistics']
+type BatchStatistics = components['schemas']['BatchStatistics']
 type StatisticsResponse = components['schemas']['StatisticsResponse']
+
+/** Each batch size run, smallest first (as Triton lists them); every execution counts once. */
+function batchStatistics(batches: Map<number, BatchSizeStatistics>): BatchStatistics[] {
+  return [...batches]
+    .sort(([a], [b]) => a - b)
+    .map(([size, batch]) => ({
+      batch_size: size,
+      compute_input: { count: batch.executions, ns: batch.inputNs },
+      compute_infer: { count: batch.executions, ns: batch.inferNs },
+      compute_output: { count: batch.executions, ns: batch.outputNs },
+    }))
+}
 
 function describe(name: string, version: VersionEntry): ModelStatistics {
   const { statistics } = version.managed
@@ -21,8 +35,11 @@ function describe(name: string, version: VersionEntry): ModelStatistics {
       success: { ...statistics.success },
       fail: { ...statistics.fail },
       queue: { ...statistics.queue },
+      compute_input: { ...statistics.computeInput },
       compute_infer: { ...statistics.computeInfer },
+      compute_output: { ...statistics.computeOutput },
     },
+    batch_stats: batchStatistics(statistics.batches),
   }
 }
 

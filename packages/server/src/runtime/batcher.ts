@@ -7,7 +7,7 @@
 import { rateLimited, unavailable } from '../errors.js'
 import type { BatchingSettings } from './settings.js'
 import { padDim1, sliceRows, stack, trimDim1 } from './stack.js'
-import type { HostTensor, LoadedModel } from './types.js'
+import type { Execution, ExecutionObserver, HostTensor, LoadedModel } from './types.js'
 
 type Outputs = Record<string, HostTensor>
 
@@ -35,7 +35,7 @@ export interface BatcherOptions {
 }
 
 export interface BatcherStats {
-  /** Runs of the wrapped model. */
+  /** Successful runs of the wrapped model (the statistics' `execution_count`, as in Triton). */
   runs: number
   /** Requests answered from them (failed ones included). */
   requests: number
@@ -59,6 +59,9 @@ export class Batcher implements LoadedModel {
   readonly #now: () => number
   readonly #defer: (callback: () => void) => void
   readonly #onRun: BatcherOptions['onRun']
+  #observer: ExecutionObserver | undefined
+  /** Rewritten for every execution reported, so reporting allocates nothing. */
+  readonly #execution: Execution = { rows: 0, requests: 0, queueMs: 0, inputMs: 0, inferMs: 0, outputMs: 0 }
   #queue: Pending[] = []
   #running = false
   /** A dispatch is already scheduled (deferred or timed). */
@@ -128,8 +131,32 @@ export class Batcher implements LoadedModel {
     this.stats.refused = 0
   }
 
-  #record(p: Pending): void {
-    this.#samples[this.#sampled++ % SAMPLES] = this.#now() - p.arrived
+  /** Reports each successful execution to `observer` (the version's statistics). */
+  observe(observer: ExecutionObserver): void {
+    this.#observer = observer
+  }
+
+  #record(p: Pending, at = this.#now()): void {
+    this.#samples[this.#sampled++ % SAMPLES] = at - p.arrived
+  }
+
+  /**
+   * Tells the observer of a successful run, right after it (before the next run rewrites the model's
+   * `lastRun`): the model's own split of its time, else all of it as executing, plus the batcher's
+   * stacking (preparing inputs) and splitting (extracting outputs).
+   */
+  #report(rows: number, requests: number, queueMs: number, stackMs: number, runMs: number, splitMs: number) {
+    const observer = this.#observer
+    if (!observer) return
+    const execution = this.#execution
+    const times = this.#model.lastRun
+    execution.rows = rows
+    execution.requests = requests
+    execution.queueMs = queueMs
+    execution.inputMs = stackMs + (times?.inputMs ?? 0)
+    execution.inferMs = times ? times.inferMs : runMs
+    execution.outputMs = splitMs + (times?.outputMs ?? 0)
+    observer.executed(execution)
   }
 
   #ran(rows: number, ms: number): void {
@@ -249,13 +276,15 @@ export class Batcher implements LoadedModel {
   }
 
   async #runAlone(p: Pending): Promise<void> {
-    this.stats.runs++
     this.stats.requests++
     const started = this.#now()
     try {
       const outputs = await this.#model.run(p.inputs, p.outputs)
-      this.#ran(p.rows, this.#now() - started)
-      this.#record(p)
+      const finished = this.#now()
+      this.stats.runs++
+      this.#ran(p.rows, finished - started)
+      this.#report(p.rows, 1, started - p.arrived, 0, finished - started, 0)
+      this.#record(p, finished)
       p.resolve(outputs)
     } catch (error) {
       p.reject(error)
@@ -265,6 +294,7 @@ export class Batcher implements LoadedModel {
   async #execute(batch: Pending[]): Promise<void> {
     if (batch.length === 1) return this.#runAlone(batch[0] as Pending)
     const first = batch[0] as Pending
+    const stacking = this.#now()
     const wanted = [...new Set(batch.flatMap((p) => p.outputs))]
     const length = Math.max(...batch.map((p) => p.length))
     const feeds: Outputs = {}
@@ -279,11 +309,12 @@ export class Batcher implements LoadedModel {
     }
     const total = batch.reduce((n, p) => n + p.rows, 0)
     let results: Outputs
+    const started = this.#now()
+    let finished: number
     try {
-      this.stats.runs++
-      const started = this.#now()
       results = await this.#model.run(feeds, wanted)
-      this.#ran(total, this.#now() - started)
+      finished = this.#now()
+      this.#ran(total, finished - started)
     } catch {
       // One bad request must not fail the others: run each alone, so only its own run fails.
       for (const p of batch) await this.#runAlone(p)
@@ -294,8 +325,12 @@ export class Batcher implements LoadedModel {
       for (const p of batch) await this.#runAlone(p)
       return
     }
+    // Only now does the run count: its results are used.
+    this.stats.runs++
     let offset = 0
+    let queueMs = 0
     for (const p of batch) {
+      queueMs += stacking - p.arrived
       const out: Outputs = {}
       for (const name of p.outputs) {
         let tensor = sliceRows(results[name] as HostTensor, offset, offset + p.rows)
@@ -309,6 +344,8 @@ export class Batcher implements LoadedModel {
       this.#record(p)
       p.resolve(out)
     }
+    const split = this.#now() - finished
+    this.#report(total, batch.length, queueMs, started - stacking, finished - started, split)
   }
 }
 

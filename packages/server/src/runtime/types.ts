@@ -29,6 +29,28 @@ export interface HostTensor {
     | string[]
 }
 
+/** Milliseconds one run spent preparing the runtime's inputs, executing, and extracting its outputs. */
+export interface RunTimes {
+  inputMs: number
+  inferMs: number
+  outputMs: number
+}
+
+/** One successful execution of a model, possibly serving a dynamic batch of requests. */
+export interface Execution extends RunTimes {
+  /** Rows run together: the batch size. */
+  rows: number
+  /** Requests the rows came from. */
+  requests: number
+  /** Those requests' waits in the runtime's queue, summed. */
+  queueMs: number
+}
+
+/** Told of each execution; the object passed is reused by the next one, so read it at once. */
+export interface ExecutionObserver {
+  executed(execution: Readonly<Execution>): void
+}
+
 /** A model loaded into a runtime, ready to run. */
 export interface LoadedModel {
   /** Protocol platform name, e.g. `onnx_onnxv1`. */
@@ -38,6 +60,16 @@ export interface LoadedModel {
   /** Runs the model; returns the named outputs. */
   run(inputs: Record<string, HostTensor>, outputs: string[]): Promise<Record<string, HostTensor>>
   dispose(): Promise<void>
+  /**
+   * How the last run's time divides, for runtimes that measure it; overwritten by every run, so it is
+   * read right after one run finished and before the next starts (the batcher runs one at a time).
+   */
+  readonly lastRun?: Readonly<RunTimes>
+  /**
+   * Reports each execution to `observer` from now on (runtimes that batch do; where this is missing,
+   * the owner counts a request's whole time in `run()` as executing).
+   */
+  observe?(observer: ExecutionObserver): void
 }
 
 /** Loads the model file of one version, with its `model.json` runtime settings. */

@@ -8,7 +8,7 @@ import { ModelportError } from '../../src/errors.js'
 import { withBatching } from '../../src/runtime/batcher.js'
 import { loadOnnxModel } from '../../src/runtime/onnx/session.js'
 import { DEFAULT_BATCHING } from '../../src/runtime/settings.js'
-import type { HostTensor, LoadedModel } from '../../src/runtime/types.js'
+import type { Execution, HostTensor, LoadedModel, RunTimes } from '../../src/runtime/types.js'
 import { fakeModel, fp32 } from './fake-model.js'
 
 const settings = (overrides: Partial<typeof DEFAULT_BATCHING> = {}) => ({ ...DEFAULT_BATCHING, ...overrides })
@@ -255,5 +255,66 @@ describe('batcher', () => {
     expect(model.disposed).toBe(true)
     open()
     await running
+  })
+})
+
+describe('reporting executions (the statistics extension)', () => {
+  const observed = () => {
+    const seen: Execution[] = []
+    return { seen, observer: { executed: (execution: Readonly<Execution>) => seen.push({ ...execution }) } }
+  }
+
+  it('reports each successful run once: rows, requests, their queue wait and the time split', async () => {
+    const model = fakeModel({ fail: (x) => x.some(Number.isNaN) })
+    const batcher = withBatching(model, settings({ maxBatchSize: 4 }))
+    const { seen, observer } = observed()
+    batcher.observe(observer)
+    const values = [1, 2, 3, 4, 5, Number.NaN]
+    const settled = await Promise.allSettled(
+      values.map((v) =>
+        batcher.run(
+          fp32([1, 2], () => v),
+          ['y'],
+        ),
+      ),
+    )
+    expect(settled.map((s) => s.status)).toEqual([...Array(5).fill('fulfilled'), 'rejected'])
+    // A stacked run of 4; then 5 and NaN stacked, failed, and rerun alone: only 5's run succeeded.
+    expect(model.runs.map((shape) => shape[0])).toEqual([4, 2, 1, 1])
+    expect(seen.map((e) => [e.rows, e.requests])).toEqual([
+      [4, 4],
+      [1, 1],
+    ])
+    for (const e of seen) {
+      // A model that does not split its own time: all of its run counts as executing.
+      expect(e.inferMs).toBeGreaterThan(0)
+      expect(e.inputMs).toBeGreaterThanOrEqual(0)
+      expect(e.outputMs).toBeGreaterThanOrEqual(0)
+      expect(e.queueMs).toBeGreaterThanOrEqual(0)
+    }
+    // Failed runs are no executions (Triton's execution_count).
+    expect(batcher.stats.runs).toBe(2)
+    // The request rerun alone waited through the first run and the failed one.
+    expect((seen[1] as Execution).queueMs).toBeGreaterThan((seen[0] as Execution).inferMs)
+  })
+
+  it("takes ONNX Runtime's own split: building its tensors, executing, converting the results", async () => {
+    const raw = await loadOnnxModel(SIMPLENET_MODEL_PATH)
+    try {
+      const batcher = withBatching(raw, settings())
+      const { seen, observer } = observed()
+      batcher.observe(observer)
+      await batcher.run(
+        fp32([2, 10], (i) => i),
+        ['y'],
+      )
+      const times = raw.lastRun as RunTimes
+      expect(seen).toEqual([{ rows: 2, requests: 1, queueMs: expect.any(Number), ...times }])
+      expect(times.inputMs).toBeGreaterThan(0)
+      expect(times.inferMs).toBeGreaterThan(0)
+      expect(times.outputMs).toBeGreaterThan(0)
+    } finally {
+      await raw.dispose()
+    }
   })
 })
