@@ -186,6 +186,14 @@ export * from './errors.js'
 export type { components, operations, paths } from './generated/openapi.js'
 export { binaryThreshold, type InferRequest, type InferResult } from './infer.js'
 export type { Stream } from './stream.js'
+export {
+  binaryArrayClass,
+  decodeBinaryStrings,
+  encodeBinaryStrings,
+  fromLittleEndianBytes,
+  joinBinaryBody,
+  littleEndianBytes,
+} from './tensor/binary.js'
 export { fromFloat16Bits, toFloat16Bits } from './tensor/float16.js'
 export {
   type Datatype,
@@ -197,6 +205,8 @@ export {
   type Tensor,
   type TensorArray,
   type TensorInput,
+  type TypedArray,
+  type TypedArrayClass,
   toJsonData,
 } from './tensor/tensor.js'
 export {

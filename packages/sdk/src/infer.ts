@@ -4,7 +4,7 @@
 import type { HttpClient, RequestOptions, WithResponse } from './client.js'
 import { ModelportError } from './errors.js'
 import type { components } from './generated/openapi.js'
-import { fromBinary, toBinary } from './tensor/binary.js'
+import { fromBinary, joinBinaryBody, toBinary } from './tensor/binary.js'
 import {
   type Datatype,
   fromJsonOutput,
@@ -154,21 +154,20 @@ export async function infer<Outputs extends string>(
     } else wire.inputs.push({ name, datatype, shape, data: toJsonData(data, datatype, name) })
   }
 
-  let body: Blob | undefined
-  let headers = opts?.headers
-  if (binary) {
-    const header = new TextEncoder().encode(JSON.stringify(wire))
-    body = new Blob([header, ...parts] as BlobPart[])
-    headers = { ...headers, 'inference-header-content-length': String(header.length) }
-  }
+  const joined = binary ? joinBinaryBody(wire, parts) : undefined
   try {
     return await context.http.request(
       {
         ...opts,
         method: 'POST',
         path: `${modelPath(model, request.version)}/infer`,
-        headers,
-        ...(body ? { body, contentType: 'application/octet-stream' } : { json: wire }),
+        ...(joined
+          ? {
+              headers: { ...opts?.headers, 'inference-header-content-length': String(joined.headerLength) },
+              body: joined.body,
+              contentType: 'application/octet-stream',
+            }
+          : { json: wire }),
       },
       async (response) => {
         const bytes = new Uint8Array(await response.arrayBuffer())

@@ -6,7 +6,7 @@ import {
   ModelportError,
   type TensorArray,
 } from '../src/index'
-import { fromBinary, toBinary } from '../src/tensor/binary'
+import { fromBinary, fromLittleEndianBytes, toBinary } from '../src/tensor/binary'
 import { fakeOip } from './support/fake-oip'
 import { type Recorded, rejection } from './support/serve'
 
@@ -157,6 +157,14 @@ describe('fromBinary', () => {
     expect(Array.from(fromBinary(body.subarray(1), 'FP32', 2))).toEqual([1, 2])
   })
 
+  it('returns arrays that own their buffer, not views of the response', () => {
+    const body = Uint8Array.of(0, 0, 0x80, 0x3f, 0, 0, 0, 0x40)
+    const data = fromBinary(body.subarray(4), 'FP32', 1) as Float32Array
+    expect(Array.from(data)).toEqual([2])
+    expect(data.buffer).not.toBe(body.buffer)
+    expect(data.buffer.byteLength).toBe(4)
+  })
+
   const broken: [string, { given: { bytes: Uint8Array; datatype: Datatype; count: number } }][] = [
     ['too few bytes for the shape', { given: { bytes: bytes([0, 0, 0x80]), datatype: 'FP32', count: 1 } }],
     ['too many', { given: { bytes: bytes([0, 0, 0, 0, 0]), datatype: 'FP32', count: 1 } }],
@@ -172,6 +180,27 @@ describe('fromBinary', () => {
   ]
   it.each(broken)('refuses %s', (_, { given }) => {
     expect(() => fromBinary(given.bytes, given.datatype, given.count)).toThrow(RangeError)
+  })
+})
+
+describe('fromLittleEndianBytes', () => {
+  // The server reads request tensors with it: aligned bytes must not be copied.
+  it('views bytes aligned for the element type', () => {
+    const body = new Uint8Array(16)
+    body.set([0, 0, 0, 0, 0, 0, 0xf0, 0x3f], 8)
+    const data = fromLittleEndianBytes(body.subarray(8), Float64Array)
+    expect(data).toBeInstanceOf(Float64Array)
+    expect(Array.from(data as Float64Array)).toEqual([1])
+    expect(data.buffer).toBe(body.buffer)
+    expect(data.byteOffset).toBe(8)
+  })
+
+  it('copies bytes that are not aligned, and reads them the same', () => {
+    const body = new Uint8Array(17)
+    body.set([255, 255, 255, 255, 255, 255, 255, 255, 1, 0, 0, 0, 0, 0, 0, 0], 1)
+    const data = fromLittleEndianBytes(body.subarray(1), BigInt64Array)
+    expect(Array.from(data as BigInt64Array)).toEqual([-1n, 1n])
+    expect(data.buffer).not.toBe(body.buffer)
   })
 })
 

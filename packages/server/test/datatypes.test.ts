@@ -52,6 +52,11 @@ beforeAll(async () => {
     ['id-bool', DataType.BOOL],
     ['id-bytes', DataType.STRING],
     ['id-int8', DataType.INT8],
+    ['id-int16', DataType.INT16],
+    ['id-int32', DataType.INT32],
+    ['id-uint8', DataType.UINT8],
+    ['id-uint16', DataType.UINT16],
+    ['id-uint32', DataType.UINT32],
   ]
   for (const [name, type] of identities) await repo.add(`${name}/1/model.onnx`, identityModel(type))
   server = await startServer({ port: 0, builtins: false, modelsDir: repo.dir, log: silent })
@@ -291,5 +296,131 @@ describe('values JSON cannot hold as plain numbers', () => {
     const words = ['héllo', '', 'модель', '🌍 emoji', 'quote " and \\ backslash']
     const text = await mp().infer('id-bytes', { inputs: { x: words } })
     expect(text.outputs.y?.data).toEqual(words)
+  })
+})
+
+describe('the binary tensor data extension between the SDK and the server', () => {
+  // The SDK encodes what the server decodes and decodes what it encodes: one codec on both sides.
+  const extremes: [Datatype, TensorArray, ArrayLike<unknown>][] = [
+    ['BOOL', [true, false, true], [true, false, true]],
+    ['UINT8', Uint8Array.of(0, 255), [0, 255]],
+    ['UINT16', Uint16Array.of(0, 65535), [0, 65535]],
+    ['UINT32', [0, 4294967295], [0, 4294967295]],
+    ['UINT64', BigUint64Array.of(0n, 2n ** 64n - 1n), [0n, 2n ** 64n - 1n]],
+    ['INT8', Int8Array.of(-128, 127), [-128, 127]],
+    ['INT16', [-32768, 32767], [-32768, 32767]],
+    ['INT32', Int32Array.of(-2147483648, 2147483647), [-2147483648, 2147483647]],
+    [
+      'INT64',
+      BigInt64Array.of(-(2n ** 63n), 2n ** 53n + 1n, 2n ** 63n - 1n),
+      [-(2n ** 63n), 2n ** 53n + 1n, 2n ** 63n - 1n],
+    ],
+    [
+      'FP16',
+      [1, 0.1, -65504, Number.POSITIVE_INFINITY],
+      [1, 0.0999755859375, -65504, Number.POSITIVE_INFINITY],
+    ],
+    [
+      'FP32',
+      Float32Array.of(Number.NaN, -0.5, 3.4028234663852886e38),
+      [Number.NaN, -0.5, 3.4028234663852886e38],
+    ],
+    ['FP64', Float64Array.of(0.1, Number.NEGATIVE_INFINITY), [0.1, Number.NEGATIVE_INFINITY]],
+    ['BYTES', ['héllo', '', '漢字', '🌍'], ['héllo', '', '漢字', '🌍']],
+  ]
+
+  it.each(extremes)('round-trips %s as raw bytes both ways', async (datatype, data, want) => {
+    const contentTypes: (string | null)[] = []
+    const mp = createModelport({
+      baseUrl: server.url,
+      fetch: async (input, init) => {
+        contentTypes.push(new Headers(init?.headers).get('content-type'))
+        const response = await fetch(input, init)
+        contentTypes.push(response.headers.get('content-type'))
+        return response
+      },
+    })
+    const result = await mp.infer(`id-${datatype.toLowerCase()}`, {
+      inputs: { x: { data, shape: [data.length], datatype } },
+      binary: true,
+    })
+    expect(contentTypes).toEqual(['application/octet-stream', 'application/octet-stream'])
+    expect(result.outputs.y?.datatype).toBe(datatype)
+    expect(Array.from(result.outputs.y?.data as ArrayLike<unknown>)).toEqual(Array.from(want))
+  })
+
+  const bytes = (...values: number[]) => Uint8Array.from(values)
+  const malformed: [string, { datatype: Datatype; shape: number[]; data: Uint8Array; says: string }][] = [
+    [
+      'a cut-off BYTES length prefix',
+      {
+        datatype: 'BYTES',
+        shape: [2],
+        data: bytes(1, 0, 0, 0, 0x61, 5, 0),
+        says: "Input 'x' BYTES element 1 has a cut-off length prefix.",
+      },
+    ],
+    [
+      'a BYTES length past the end',
+      {
+        datatype: 'BYTES',
+        shape: [1],
+        data: bytes(9, 0, 0, 0, 0x61),
+        says: "Input 'x' BYTES element 0 says 9 bytes, but only 1 remain.",
+      },
+    ],
+    [
+      'BYTES that are not UTF-8',
+      {
+        datatype: 'BYTES',
+        shape: [2],
+        data: bytes(0, 0, 0, 0, 1, 0, 0, 0, 0xff),
+        says: "Input 'x' BYTES element 1 is not UTF-8 text; ONNX Runtime for Node carries strings only.",
+      },
+    ],
+    [
+      'fewer BYTES elements than the shape',
+      {
+        datatype: 'BYTES',
+        shape: [2],
+        data: bytes(1, 0, 0, 0, 0x61),
+        says: "Input 'x' has 1 BYTES elements but its shape needs 2.",
+      },
+    ],
+    [
+      'a BOOL byte other than 0 or 1',
+      {
+        datatype: 'BOOL',
+        shape: [3],
+        data: bytes(1, 0, 2),
+        says: "Input 'x' element 2 is byte 2: BOOL needs 0 or 1.",
+      },
+    ],
+    [
+      'too few bytes for INT64',
+      {
+        datatype: 'INT64',
+        shape: [2],
+        data: new Uint8Array(8),
+        says: "Input 'x' has 8 bytes of binary data but shape [2] of INT64 needs 16.",
+      },
+    ],
+  ]
+
+  it.each(malformed)('refuses %s with a 400 naming the input', async (_, { datatype, shape, data, says }) => {
+    const { body, headerLength } = binaryBody(
+      { inputs: [{ name: 'x', datatype, shape, parameters: { binary_data_size: data.length } }] },
+      [data],
+    )
+    const response = await fetch(`${server.url}/v2/models/id-${datatype.toLowerCase()}/infer`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'inference-header-content-length': String(headerLength),
+      },
+      body,
+    })
+    expect(response.status).toBe(400)
+    expect(await response.json()).toEqual({ error: says })
   })
 })

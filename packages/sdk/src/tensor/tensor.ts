@@ -65,9 +65,14 @@ export interface DatatypeInputs {
  */
 export type TensorInput = TensorArray | { data: TensorArray; shape?: number[]; datatype?: Datatype }
 
-interface TypedArrayClass {
-  new (buffer: ArrayBuffer): ArrayBufferView & ArrayLike<number | bigint>
+/** The typed arrays that hold fixed-size elements. */
+export type TypedArray = Exclude<DatatypeArrays[keyof DatatypeArrays], boolean[] | string[]>
+
+/** A typed array class, as far as tensors use it. */
+export interface TypedArrayClass {
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray
   readonly BYTES_PER_ELEMENT: number
+  from(values: ArrayLike<unknown>, map: (value: unknown) => unknown): TypedArray
 }
 
 /** The typed array class of each fixed-size numeric datatype. */

@@ -1,36 +1,22 @@
 /**
- * The binary tensor data extension (`binary_tensor_data`, KServe / Triton): raw little-endian, row-major
- * tensor bytes after a JSON header. BOOL is one byte (0 or 1), FP16 the half bits, and each BYTES element
- * a 4-byte little-endian length followed by its bytes. Typed arrays use host byte order; every platform
- * that Node and ONNX Runtime ship for is little-endian.
+ * The binary tensor data extension (`binary_tensor_data`, KServe / Triton) on the server's side. The byte
+ * layout is read and written by the SDK's codec, the one its clients encode with; here are the server's
+ * checks around it: the body split by `Inference-Header-Content-Length`, each binary input held to the
+ * model's declaration, and every fault a 400 that names the input.
  */
+import {
+  binaryArrayClass,
+  decodeBinaryStrings,
+  encodeBinaryStrings,
+  fromLittleEndianBytes,
+  littleEndianBytes,
+  type TypedArrayClass,
+} from '@modelport/sdk'
 import { badRequest } from '../errors.js'
 import type { Datatype, HostTensor, TensorMetadata } from '../runtime/types.js'
 import { checkDeclared } from './codec.js'
 
-type TypedArray = Exclude<HostTensor['data'], string[]>
-type TypedArrayClass = {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): TypedArray
-  BYTES_PER_ELEMENT: number
-}
-
-const arrays: Record<Exclude<Datatype, 'BYTES' | 'BF16'>, TypedArrayClass> = {
-  BOOL: Uint8Array,
-  UINT8: Uint8Array,
-  UINT16: Uint16Array,
-  UINT32: Uint32Array,
-  UINT64: BigUint64Array,
-  INT8: Int8Array,
-  INT16: Int16Array,
-  INT32: Int32Array,
-  INT64: BigInt64Array,
-  FP16: Uint16Array,
-  FP32: Float32Array,
-  FP64: Float64Array,
-}
-
 const utf8 = new TextDecoder('utf-8', { fatal: true })
-const encoder = new TextEncoder()
 
 /** The JSON header and the bytes after it, from a body and its `Inference-Header-Content-Length`. */
 export function splitBody(body: Uint8Array, headerLength: string): { header: unknown; binary: Uint8Array } {
@@ -81,7 +67,8 @@ export function decodeBinaryInput(
   const { name, datatype, shape } = input
   const count = checkDeclared(input, declared, maxElements)
   if (datatype === 'BYTES') return { datatype, shape, data: decodeStrings(name, bytes, count) }
-  const ArrayClass = arrays[datatype as keyof typeof arrays]
+  // `checkDeclared` has refused BF16, the one datatype besides BYTES without a typed array.
+  const ArrayClass = binaryArrayClass(datatype) as TypedArrayClass
   const need = count * ArrayClass.BYTES_PER_ELEMENT
   if (bytes.byteLength !== need) {
     throw badRequest(
@@ -89,9 +76,8 @@ export function decodeBinaryInput(
       `Input '${name}' has ${bytes.byteLength} bytes of binary data but shape [${shape}] of ${datatype} needs ${need}.`,
     )
   }
-  // A view when the bytes are aligned for the element type; a copy otherwise.
-  const aligned = bytes.byteOffset % ArrayClass.BYTES_PER_ELEMENT === 0 ? bytes : bytes.slice()
-  const data = new ArrayClass(aligned.buffer, aligned.byteOffset, count)
+  // A view of the request's bytes when they are aligned for the element type; a copy otherwise.
+  const data = fromLittleEndianBytes(bytes, ArrayClass)
   if (datatype === 'BOOL') {
     const at = (data as Uint8Array).findIndex((b) => b > 1)
     if (at !== -1) {
@@ -105,68 +91,38 @@ export function decodeBinaryInput(
 }
 
 function decodeStrings(name: string, bytes: Uint8Array, count: number): string[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const out: string[] = []
-  let offset = 0
-  while (offset < bytes.byteLength) {
-    if (offset + 4 > bytes.byteLength) {
+  const strings = decodeBinaryStrings(
+    bytes,
+    (text, element) => {
+      try {
+        return utf8.decode(text)
+      } catch {
+        throw badRequest(
+          'invalid_data',
+          `Input '${name}' BYTES element ${element} is not UTF-8 text; ONNX Runtime for Node carries strings only.`,
+        )
+      }
+    },
+    (element, length, left) => {
       throw badRequest(
         'invalid_data',
-        `Input '${name}' BYTES element ${out.length} has a cut-off length prefix.`,
+        length === undefined
+          ? `Input '${name}' BYTES element ${element} has a cut-off length prefix.`
+          : `Input '${name}' BYTES element ${element} says ${length} bytes, but only ${left} remain.`,
       )
-    }
-    const length = view.getUint32(offset, true)
-    offset += 4
-    if (offset + length > bytes.byteLength) {
-      throw badRequest(
-        'invalid_data',
-        `Input '${name}' BYTES element ${out.length} says ${length} bytes, but only ${bytes.byteLength - offset} remain.`,
-      )
-    }
-    try {
-      out.push(utf8.decode(bytes.subarray(offset, offset + length)))
-    } catch {
-      throw badRequest(
-        'invalid_data',
-        `Input '${name}' BYTES element ${out.length} is not UTF-8 text; ONNX Runtime for Node carries strings only.`,
-      )
-    }
-    offset += length
-  }
-  if (out.length !== count) {
+    },
+  )
+  if (strings.length !== count) {
     throw badRequest(
       'invalid_data_length',
-      `Input '${name}' has ${out.length} BYTES elements but its shape needs ${count}.`,
+      `Input '${name}' has ${strings.length} BYTES elements but its shape needs ${count}.`,
     )
   }
-  return out
+  return strings
 }
 
-/** A tensor's raw bytes, as the extension lays them out. */
+/** A tensor's raw bytes, as the extension lays them out: a view of a typed array's own bytes. */
 export function encodeBinary(tensor: HostTensor): Uint8Array {
   const { data } = tensor
-  if (!Array.isArray(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  const encoded = data.map((s) => encoder.encode(s))
-  const out = new Uint8Array(encoded.reduce((n, e) => n + 4 + e.byteLength, 0))
-  const view = new DataView(out.buffer)
-  let offset = 0
-  for (const e of encoded) {
-    view.setUint32(offset, e.byteLength, true)
-    out.set(e, offset + 4)
-    offset += 4 + e.byteLength
-  }
-  return out
-}
-
-/** The JSON header followed by the binary parts: the body of a binary response. */
-export function joinBody(header: unknown, parts: Uint8Array[]): { body: Uint8Array; headerLength: number } {
-  const head = encoder.encode(JSON.stringify(header))
-  const body = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, head.byteLength))
-  body.set(head, 0)
-  let offset = head.byteLength
-  for (const part of parts) {
-    body.set(part, offset)
-    offset += part.byteLength
-  }
-  return { body, headerLength: head.byteLength }
+  return Array.isArray(data) ? encodeBinaryStrings(data) : littleEndianBytes(data)
 }

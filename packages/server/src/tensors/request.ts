@@ -2,10 +2,10 @@
  * An inference request's inputs and output selection, from JSON or from the binary tensor data
  * extension, checked against the model; and the response in the form each output asked for.
  */
-import type { components } from '@modelport/sdk'
+import { type components, joinBinaryBody } from '@modelport/sdk'
 import { badRequest } from '../errors.js'
 import type { HostTensor, TensorMetadata } from '../runtime/types.js'
-import { binarySize, decodeBinaryInput, encodeBinary, joinBody } from './binary.js'
+import { binarySize, decodeBinaryInput, encodeBinary } from './binary.js'
 import { decodeInput, encodeOutput } from './codec.js'
 import { outputText } from './json-text.js'
 
@@ -145,5 +145,5 @@ export function encodeResponse(
     }
   })
   const header: Schemas['InferenceResponseHeader'] = { ...head, outputs }
-  return { kind: 'binary', ...joinBody(header, parts) }
+  return { kind: 'binary', ...joinBinaryBody(header, parts) }
 }
