@@ -21,7 +21,7 @@ export interface ClientOptions {
   baseUrl: string
   /** Sent as `Authorization: Bearer`; defaults to `MODELPORT_API_KEY` where a process environment exists. */
   apiKey?: string | undefined
-  /** Milliseconds each attempt may take before it is abandoned (default 60 000). */
+  /** Milliseconds each attempt may take before it is abandoned (default 60 000; 0 for no limit). */
   timeout?: number | undefined
   /** Retries after the first attempt on connection errors, timeouts, 408, 409, 429 and 5xx (default 2). */
   maxRetries?: number | undefined
@@ -34,7 +34,7 @@ export interface ClientOptions {
 /** Per-call overrides, taken last by every method. */
 export interface RequestOptions {
   signal?: AbortSignal | undefined
-  /** Milliseconds per attempt. For streams it covers the wait for the response's headers. */
+  /** Milliseconds per attempt (0 for no limit). For streams it covers the wait for the response's headers. */
   timeout?: number | undefined
   maxRetries?: number | undefined
   /** Merged over the client's headers, names compared case-insensitively. */
@@ -120,25 +120,35 @@ export function createHttpClient(options: ClientOptions) {
     req: HttpRequest,
     read: (response: Response) => T | Promise<T>,
   ): Promise<WithResponse<T>> {
-    const search = new URLSearchParams(
-      Object.entries(req.query ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    ).toString()
+    const search = req.query
+      ? new URLSearchParams(
+          Object.entries(req.query).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        ).toString()
+      : ''
     const url = `${baseUrl}${req.path}${search ? `?${search}` : ''}`
-    const headers = new Headers({ accept: req.accept ?? 'application/json' })
-    if (apiKey) headers.set('authorization', `Bearer ${apiKey}`)
+    // A plain record, names lower-cased so a caller's `Content-Type` replaces ours: fetch builds its own
+    // Headers from it either way, and a Headers object of ours would cost a second one per call.
+    const headers: Record<string, string> = { accept: req.accept ?? 'application/json' }
+    if (apiKey) headers.authorization = `Bearer ${apiKey}`
     let body = req.body
     if (req.json !== undefined) body = JSON.stringify(req.json)
     const contentType = req.json === undefined ? req.contentType : 'application/json'
-    if (contentType) headers.set('content-type', contentType)
-    for (const [name, value] of Object.entries({ ...options.headers, ...req.headers }))
-      value == null ? headers.delete(name) : headers.set(name, value)
+    if (contentType) headers['content-type'] = contentType
+    if (options.headers || req.headers) {
+      for (const [name, value] of Object.entries({ ...options.headers, ...req.headers })) {
+        if (value == null) delete headers[name.toLowerCase()]
+        else headers[name.toLowerCase()] = value
+      }
+    }
     const timeout = req.timeout ?? options.timeout ?? 60_000
     const maxRetries = req.maxRetries ?? options.maxRetries ?? 2
 
     for (let retries = 0; ; retries++) {
-      const timer = new AbortController()
-      const timeoutId = setTimeout(() => timer.abort(), timeout)
-      const signal = req.signal ? AbortSignal.any([req.signal, timer.signal]) : timer.signal
+      // A timeout of 0 is none, and spares fetch the abort signal it would otherwise watch per call.
+      const timer = timeout > 0 ? new AbortController() : undefined
+      const timeoutId = timer && setTimeout(() => timer.abort(), timeout)
+      const signal =
+        timer && req.signal ? AbortSignal.any([req.signal, timer.signal]) : (timer?.signal ?? req.signal)
       let error: ModelportError
       try {
         const response = await fetcher(url, { method: req.method, headers, body, signal })
@@ -148,7 +158,7 @@ export function createHttpClient(options: ClientOptions) {
         error = errorFromResponse(response.status, response.headers, tryJson(text), text)
       } catch (cause) {
         if (cause instanceof ModelportError) throw cause
-        error = failure(cause, req.signal, timer.signal.aborted && timeout)
+        error = failure(cause, req.signal, !!timer?.signal.aborted && timeout)
       } finally {
         clearTimeout(timeoutId)
       }

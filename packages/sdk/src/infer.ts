@@ -80,6 +80,8 @@ function normalize(input: TensorInput): { data: TensorArray; shape?: number[]; d
   return Array.isArray(input) || ArrayBuffer.isView(input) ? { data: input as TensorArray } : input
 }
 
+const utf8 = new TextDecoder()
+
 const product = (shape: number[]) => shape.reduce((n, d) => n * d, 1)
 
 /** Decodes a JSON response, or a binary one whose JSON header is `headerLength` bytes long. */
@@ -88,9 +90,7 @@ function decode<Outputs extends string>(
   headerLength: string | null,
 ): InferResult<Outputs> {
   const length = headerLength === null ? bytes.length : Number(headerLength)
-  const { outputs: wire, ...rest } = JSON.parse(
-    new TextDecoder().decode(bytes.subarray(0, length)),
-  ) as WireResponse
+  const { outputs: wire, ...rest } = JSON.parse(utf8.decode(bytes.subarray(0, length))) as WireResponse
   const outputs = {} as Record<Outputs, Tensor>
   let offset = length
   for (const output of wire) {

@@ -151,6 +151,24 @@ describe('HTTP core', () => {
     },
   )
 
+  it('waits as long as the server takes with a timeout of 0, and gives fetch no signal of its own', async () => {
+    const server = await serve((_req, res) => {
+      setTimeout(() => json(res, 200, { name: 'modelport', version: '1', extensions: [] }), 250)
+    })
+    const signals: (AbortSignal | null | undefined)[] = []
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      signals.push(init?.signal)
+      return globalThis.fetch(input, init)
+    }
+    const mp = createModelport({ baseUrl: server.url, timeout: 100, maxRetries: 0, fetch })
+    expect((await mp.metadata({ timeout: 0 })).name).toBe('modelport')
+    expect(signals).toEqual([undefined])
+    // The caller's own signal still reaches fetch.
+    const caller = new AbortController()
+    await mp.metadata({ timeout: 0, signal: caller.signal })
+    expect(signals[1]).toBe(caller.signal)
+  })
+
   it('throws TimeoutError when the body stalls after the headers', async () => {
     const server = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' })
