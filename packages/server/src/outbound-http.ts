@@ -5,7 +5,7 @@
  * Request, Response or ReadableStream built for it; a web stream is made only when a provider streams.
  */
 import { Readable } from 'node:stream'
-import { Agent, type Dispatcher } from 'undici'
+import { Agent, type Dispatcher, interceptors } from 'undici'
 import type { HttpConfig } from './config/config-types.js'
 import type { FetchFunction, UpstreamResponse } from './providers/provider-http.js'
 
@@ -56,6 +56,13 @@ class DispatcherResponse implements UpstreamResponse {
   }
 }
 
+/** The request's headers over ours, names lower-cased so a configured `User-Agent` replaces ours. */
+function withDefaults(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { 'user-agent': 'modelport', 'accept-encoding': 'gzip, deflate, br' }
+  for (const name in headers) out[name.toLowerCase()] = headers[name] as string
+  return out
+}
+
 export function createOutboundHttp(config: HttpConfig): OutboundHttp {
   const dispatcher = new Agent({
     connect: { timeout: config.connectTimeoutMs },
@@ -63,18 +70,41 @@ export function createOutboundHttp(config: HttpConfig): OutboundHttp {
     bodyTimeout: config.bodyTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     connections: config.connections,
-  })
+  }).compose(
+    interceptors.redirect({ maxRedirections: 20 }), // as many as `fetch` follows
+    // Bodies come compressed when the upstream chooses (large embeddings answers), as with `fetch`;
+    // error answers too, since their messages are read.
+    interceptors.decompress({ skipErrorResponses: false }),
+  )
   const fetch: FetchFunction = async (url, init) => {
+    const { signal } = init
+    // undici acts on an abort only once the request holds a connection: one aborted while it connects
+    // or waits for a free socket would otherwise wait for that, past the deadline or the client.
+    if (signal.aborted) throw signal.reason
     const { origin, pathname, search } = new URL(url)
-    const answer = await dispatcher.request({
+    const answer = dispatcher.request({
       origin,
       path: pathname + search,
       method: init.method,
-      headers: 'user-agent' in init.headers ? init.headers : { ...init.headers, 'user-agent': 'modelport' },
+      headers: withDefaults(init.headers),
       body: init.body,
-      signal: init.signal,
+      signal,
     })
-    return new DispatcherResponse(answer)
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason)
+      signal.addEventListener('abort', onAbort)
+      // After an abort undici still settles the request (and destroys any body it had): no leak.
+      answer.then(
+        (data) => {
+          signal.removeEventListener('abort', onAbort)
+          resolve(new DispatcherResponse(data))
+        },
+        (error) => {
+          signal.removeEventListener('abort', onAbort)
+          reject(error)
+        },
+      )
+    })
   }
   return { fetch, close: () => dispatcher.destroy() }
 }

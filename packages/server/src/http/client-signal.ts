@@ -9,6 +9,8 @@ import { type AbortSignalLike, Cancellation } from '../cancellation.js'
 
 interface NodeResponse {
   readonly writableFinished: boolean
+  /** True once the response has closed, `close` then already emitted. */
+  readonly destroyed: boolean
   once(event: 'close', listener: () => void): unknown
 }
 
@@ -24,10 +26,13 @@ export function clientSignal(c: Context): AbortSignalLike {
   if (!outgoing) return c.req.raw.signal
   const cancellation = new Cancellation()
   // `close` follows every response; only one closed before its end means the client left.
-  outgoing.once('close', () => {
+  const closed = () => {
     if (!outgoing.writableFinished) {
       cancellation.abort(new DOMException('The client closed the connection.', 'AbortError'))
     }
-  })
+  }
+  // The client may have left while an async middleware (a Redis rate limit) ran: `close` is past.
+  if (outgoing.destroyed) closed()
+  else outgoing.once('close', closed)
   return cancellation
 }
