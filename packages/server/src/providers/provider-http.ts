@@ -215,7 +215,13 @@ export function invalidResponse(target: string, what: string): ProviderError {
   return new ProviderError('invalid_response', target, `${target} sent an invalid answer: ${what}.`)
 }
 
-/** Joins a base URL and a path without doubling or losing the slash. */
+/**
+ * Joins a base URL and a path without doubling or losing the slash; a query on the base (Azure OpenAI's
+ * `?api-version=`) stays at the end.
+ */
 export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`
+  const query = base.indexOf('?')
+  const head = query === -1 ? base : base.slice(0, query)
+  const search = query === -1 ? '' : base.slice(query)
+  return `${head.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}${search}`
 }
