@@ -29,8 +29,8 @@ export interface FakeHubOptions {
   advertise?: Record<string, string>
   /** Lists these sizes instead of the true ones. */
   sizes?: Record<string, number>
-  /** Called in the middle of sending a file's body. */
-  onBody?: (path: string) => void
+  /** Called in the middle of sending a file's body; the rest is sent once what it returns settles. */
+  onBody?: (path: string) => void | Promise<void>
 }
 
 export interface Recorded {
@@ -101,8 +101,8 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       return
     }
     const half = Math.floor(body.length / 2)
-    response.write(body.subarray(0, half), () => {
-      options.onBody?.(file.path)
+    response.write(body.subarray(0, half), async () => {
+      await options.onBody?.(file.path)
       response.end(body.subarray(half))
     })
   }

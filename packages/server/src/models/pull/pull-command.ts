@@ -1,13 +1,18 @@
 /**
- * `modelport pull <owner/name>[@revision] [--file <path>] [--name <name>]`, reading MODELPORT_MODELS,
- * MODELPORT_HUB_URL and HF_TOKEN. Progress bars go to stderr when it is a terminal; the summary to stdout.
+ * `modelport pull <owner/name>[@revision] [--file <path>] [--name <name>] [--wait <seconds>]`, reading
+ * MODELPORT_MODELS, MODELPORT_HUB_URL and HF_TOKEN. Progress bars go to stderr when it is a terminal, and so
+ * does waiting for another pull of the same model (always: CI logs need it most); the summary to stdout.
  */
 import { parseArgs } from 'node:util'
 import { terminalProgress } from './progress.js'
 import { DEFAULT_HUB_URL, pullModel } from './pull.js'
+import { DEFAULT_WAIT_MS } from './pull-lock.js'
 
 export const PULL_USAGE =
-  'modelport pull <owner/name>[@revision] [--file <onnx path in the repo>] [--name <local name>]'
+  'modelport pull <owner/name>[@revision] [--file <onnx path in the repo>] [--name <local name>] [--wait <seconds>]'
+
+/** Said with the usage: what `--wait` does. */
+const WAIT_HELP = `--wait: how long to wait for another pull of the same model to finish (default ${DEFAULT_WAIT_MS / 1000}; 0 fails at once).`
 
 const size = (bytes: number) =>
   bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`
@@ -19,15 +24,17 @@ export async function pullCommand(
   streams: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream & { isTTY?: boolean } } = process,
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>
+  let waitMs: number | undefined
   try {
     parsed = parse(args)
+    waitMs = parseWait(parsed.values.wait)
   } catch (error) {
-    streams.stderr.write(`${(error as Error).message}\n\nUsage: ${PULL_USAGE}\n`)
+    streams.stderr.write(`${(error as Error).message}\n\nUsage: ${PULL_USAGE}\n${WAIT_HELP}\n`)
     return 2
   }
   const [spec] = parsed.positionals
   if (!spec || parsed.positionals.length > 1) {
-    streams.stderr.write(`Usage: ${PULL_USAGE}\n`)
+    streams.stderr.write(`Usage: ${PULL_USAGE}\n${WAIT_HELP}\n`)
     return 2
   }
   const progress = terminalProgress(streams.stderr)
@@ -40,12 +47,16 @@ export async function pullCommand(
       hubUrl: env.MODELPORT_HUB_URL || DEFAULT_HUB_URL,
       token: env.HF_TOKEN || undefined,
       progress,
+      waitMs,
+      onWait: (message) => streams.stderr.write(`${message}\n`),
     })
     progress.stop()
     const files = result.files.map((f) => `${f.name} (${size(f.bytes)})`).join(', ')
-    streams.stdout.write(
-      `Pulled ${result.repo}@${result.commit.slice(0, 12)} into ${result.dir}: ${files}; task ${String(result.modelJson.task)}.\n`,
-    )
+    const what = `${result.repo}@${result.commit.slice(0, 12)}`
+    const done = result.alreadyPresent
+      ? `${what} is already in ${result.dir}, pulled by the run this one waited for`
+      : `Pulled ${what} into ${result.dir}`
+    streams.stdout.write(`${done}: ${files}; task ${String(result.modelJson.task)}.\n`)
     return 0
   } catch (error) {
     progress.stop()
@@ -58,6 +69,14 @@ function parse(args: string[]) {
   return parseArgs({
     args,
     allowPositionals: true,
-    options: { file: { type: 'string' }, name: { type: 'string' } },
+    options: { file: { type: 'string' }, name: { type: 'string' }, wait: { type: 'string' } },
   })
+}
+
+function parseWait(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const seconds = Number(text)
+  if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0)
+    throw new Error(`--wait takes a number of seconds (0 or more), got '${text}'.`)
+  return seconds * 1000
 }

@@ -2,14 +2,17 @@
  * `modelport pull`: an ONNX model, its tokenizer and configuration from a Hugging Face-style hub into
  * the model repository, as `<models>/<name>/model.onnx` beside `tokenizer.json` and a `model.json`.
  * Every file is downloaded to a `.part` file and checked before anything is renamed into place;
- * `model.onnx` is renamed last, so the folder never holds a model without its tokenizer.
+ * `model.onnx` is renamed last, so the folder never holds a model without its tokenizer. A lock beside
+ * the folder keeps two pulls of the same model from writing the same files at once.
  */
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { MODEL_NAME } from '../names.js'
+import { alreadyPulled } from './already-pulled.js'
 import { downloadPart, type ProgressReporter } from './download.js'
 import { Hub, type HubFile, type RepoInfo } from './hub.js'
 import { PullError } from './pull-error.js'
+import { acquirePullLock, type PullLock } from './pull-lock.js'
 import { parsePullSpec } from './spec.js'
 
 export const DEFAULT_HUB_URL = 'https://huggingface.co'
@@ -31,6 +34,10 @@ export interface PullOptions {
   retries?: number
   /** Wait before retry n is n times this (default 1000 ms). */
   retryDelayMs?: number
+  /** How long to wait for another pull of the same model to finish (default 10 minutes); 0 fails at once. */
+  waitMs?: number
+  /** Told when this pull starts waiting for another pull of the same model, and now and then while it waits. */
+  onWait?: (message: string) => void
 }
 
 export interface PullResult {
@@ -41,6 +48,8 @@ export interface PullResult {
   /** Files written into `dir`, by local name. */
   files: { name: string; bytes: number }[]
   modelJson: Record<string, unknown>
+  /** This pull waited for another pull of the model, which left the same commit's files: nothing was downloaded. */
+  alreadyPresent?: boolean
 }
 
 const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx']
@@ -112,12 +121,30 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     throw new PullError(
       `'${name}' is not a valid model name: pass --name with letters, digits, '.', '_' or '-'.`,
     )
+  const lock = await acquirePullLock({
+    modelsDir: options.modelsDir,
+    name,
+    spec: options.spec,
+    waitMs: options.waitMs,
+    onWait: options.onWait,
+  })
+  try {
+    return await pullLocked(options, { repo, revision, name }, lock)
+  } finally {
+    await lock.release()
+  }
+}
+
+async function pullLocked(
+  options: PullOptions,
+  { repo, revision, name }: { repo: string; revision: string; name: string },
+  lock: PullLock,
+): Promise<PullResult> {
   const hub = new Hub({ url: options.hubUrl ?? DEFAULT_HUB_URL, token: options.token, fetch: options.fetch })
   const progress = options.progress ?? quiet
   const info = await withRetries(options, () => hub.info(repo, revision))
   const onnx = chooseOnnx(info, options.file, repo)
   const dir = join(options.modelsDir, name)
-  await mkdir(dir, { recursive: true })
 
   // Local name → hub file. External weights keep their name: the ONNX file refers to them by it.
   const wanted = new Map<string, HubFile>([['model.onnx', onnx]])
@@ -129,6 +156,13 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     const file = info.files.get(companion)
     if (file) wanted.set(companion, file)
   }
+  if (lock.waited) {
+    // Parallel jobs asking for the same model: the one that waited takes what the other just pulled.
+    const source = { hub: hub.url, repo, commit: info.commit, file: onnx.path }
+    const present = await alreadyPulled(dir, wanted, await readExisting(join(dir, 'model.json')), source)
+    if (present) return { name, dir, repo, commit: info.commit, ...present, alreadyPresent: true }
+  }
+  await mkdir(dir, { recursive: true })
 
   const parts = new Map<string, string>()
   for (const [local, file] of wanted) {
@@ -153,6 +187,7 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
     source: { hub: hub.url, repo, revision, commit: info.commit, file: onnx.path },
   }
 
+  await lock.verify()
   const files: PullResult['files'] = []
   for (const [local, part] of parts) {
     if (local === 'model.onnx') continue
