@@ -14,7 +14,12 @@ import { eventually, type FakeUpstream, startFakeUpstream } from '../support/fak
 import { unresponsiveListener } from '../support/unresponsive-listener.js'
 
 const post = (fetch: FetchFunction, url: string, signal: Cancellation, body = '{}') =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal })
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+    body,
+    signal,
+  })
 
 /** How long `call` takes to settle, and whether it was rejected with `reason`. */
 async function settles(call: Promise<unknown>, reason: unknown) {
@@ -106,8 +111,22 @@ describe('redirects', () => {
         response.end()
         return
       }
+      const elsewhere = /^\/elsewhere\/(.*)$/.exec(request.url ?? '')
+      if (elsewhere) {
+        // Another origin: the same server under `localhost` instead of 127.0.0.1.
+        response.writeHead(307, { location: `${origin.replace('127.0.0.1', 'localhost')}/${elsewhere[1]}` })
+        response.end()
+        return
+      }
       response.writeHead(200, { 'content-type': 'application/json' })
-      response.end(JSON.stringify({ method: request.method, path: request.url, body }))
+      response.end(
+        JSON.stringify({
+          method: request.method,
+          path: request.url,
+          body,
+          authorization: request.headers.authorization ?? null,
+        }),
+      )
     })
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`
@@ -131,6 +150,24 @@ describe('redirects', () => {
       method: 'POST',
       path: '/final/v1/chat/completions',
       body: '{"a":1}',
+      authorization: 'Bearer k',
+    })
+  })
+
+  it('follows a 303 with a GET and no body, as fetch does', async () => {
+    const response = await post(http.fetch, `${origin}/303/v1/jobs`, new Cancellation(), '{"a":1}')
+    expect(JSON.parse(await response.text())).toMatchObject({
+      method: 'GET',
+      path: '/final/v1/jobs',
+      body: '',
+    })
+  })
+
+  it('does not carry the authorization header to another origin', async () => {
+    const response = await post(http.fetch, `${origin}/elsewhere/v1/chat/completions`, new Cancellation())
+    expect(JSON.parse(await response.text())).toMatchObject({
+      path: '/v1/chat/completions',
+      authorization: null,
     })
   })
 })
