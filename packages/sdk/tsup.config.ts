@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', codegen: 'src/codegen/index.ts' },
+  entry: { index: 'src/index.ts', codegen: 'src/codegen/index.ts', admin: 'src/admin/index.ts' },
   format: ['esm', 'cjs'],
   dts: { compilerOptions: { composite: false, emitDeclarationOnly: false } },
   clean: true,

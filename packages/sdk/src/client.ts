@@ -62,10 +62,8 @@ export interface WithResponse<T> {
   response: Response
 }
 
-function defaultApiKey(): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  return env?.MODELPORT_API_KEY || undefined
-}
+/** `globalThis` where a process environment may exist (Node, Bun, Deno), for the default API key. */
+type WithProcess = { process?: { env?: Record<string, string | undefined> } }
 
 /** Parses a JSON body, or throws `invalid_response` naming what came instead. */
 export function parseJson<T>(text: string, response: Response): T {
@@ -92,7 +90,8 @@ export type HttpClient = ReturnType<typeof createHttpClient>
 
 export function createHttpClient(options: ClientOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
-  const apiKey = options.apiKey ?? defaultApiKey()
+  // An empty `MODELPORT_API_KEY` sends no key: `authorization` is only set for a non-empty one.
+  const apiKey = options.apiKey ?? (globalThis as WithProcess).process?.env?.MODELPORT_API_KEY
   // Bound late so a fetch patched after the client is made (tests, instrumentation) is used.
   const fetcher = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
 
@@ -168,5 +167,5 @@ export function createHttpClient(options: ClientOptions) {
     }
   }
 
-  return { baseUrl, request, failure }
+  return { request, failure }
 }

@@ -13,6 +13,7 @@ import {
   type RequestOptions,
   readJson,
 } from './client.js'
+import { type ClientRequest, clientRequest } from './core.js'
 import type { components, operations } from './generated/openapi.js'
 import { type InferContext, type InferRequest, type InferResult, infer, modelPath } from './infer.js'
 import { abortable } from './retry.js'
@@ -52,8 +53,7 @@ const readStatus = (response: Response) => {
 /** Creates a client. Every method takes per-call `RequestOptions` last. */
 export function createModelport(options: ClientOptions) {
   const http = createHttpClient(options)
-  const call = <T>(req: HttpRequest, read: (response: Response) => T | Promise<T> = readJson) =>
-    new ApiPromise<T>(http.request(req, read))
+  const call: ClientRequest = (req, read = readJson) => new ApiPromise(http.request(req, read))
   const get = <T>(path: string, opts?: RequestOptions) => call<T>({ ...opts, method: 'GET', path })
   const post = <T>(path: string, json: unknown, opts?: RequestOptions) =>
     call<T>({ ...opts, method: 'POST', path, json })
@@ -175,6 +175,8 @@ export function createModelport(options: ClientOptions) {
      */
     infer: <Outputs extends string = string>(model: string, request: InferRequest, opts?: RequestOptions) =>
       new ApiPromise<InferResult<Outputs>>(infer<Outputs>(context, model, request, opts)),
+    /** How `@modelport/sdk/admin`'s functions send their requests: as every method here does. */
+    [clientRequest]: call,
   }
 }
 

@@ -42,23 +42,40 @@ describe('the published package', () => {
     const { stdout } = await run(bin('attw'), ['--pack', scratch, '--format', 'json'])
     const report = JSON.parse(stdout)
     expect(report.analysis.problems).toEqual([])
-    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual(['.', './codegen', './package.json'])
+    expect(Object.keys(report.analysis.entrypoints).sort()).toEqual([
+      '.',
+      './admin',
+      './codegen',
+      './package.json',
+    ])
   })
 
   it('loads from ESM and from CommonJS', async () => {
     const esm = `import { createModelport, NotFoundError } from ${JSON.stringify(join(scratch, 'dist/index.js'))}
 import { renderModels } from ${JSON.stringify(join(scratch, 'dist/codegen.js'))}
-console.log(typeof createModelport({ baseUrl: 'http://x' }).infer, typeof NotFoundError, typeof renderModels)`
+import { loadModel } from ${JSON.stringify(join(scratch, 'dist/admin.js'))}
+console.log(typeof createModelport({ baseUrl: 'http://x' }).infer, typeof NotFoundError, typeof renderModels, typeof loadModel)`
     const cjs = `const { createModelport, NotFoundError } = require(${JSON.stringify(join(scratch, 'dist/index.cjs'))})
 const { renderModels } = require(${JSON.stringify(join(scratch, 'dist/codegen.cjs'))})
-console.log(typeof createModelport({ baseUrl: 'http://x' }).infer, typeof NotFoundError, typeof renderModels)`
+const { loadModel } = require(${JSON.stringify(join(scratch, 'dist/admin.cjs'))})
+console.log(typeof createModelport({ baseUrl: 'http://x' }).infer, typeof NotFoundError, typeof renderModels, typeof loadModel)`
     for (const [flag, source] of [
       ['--input-type=module', esm],
       ['--input-type=commonjs', cjs],
     ] as const) {
       const { stdout } = await run(process.execPath, [flag, '-e', source])
-      expect(stdout.trim()).toBe('function function function')
+      expect(stdout.trim()).toBe('function function function function')
     }
+  })
+
+  it('lets the CommonJS admin functions send through a client from the ESM build, another copy', async () => {
+    const source = `import { createRequire } from 'node:module'
+import { createModelport } from ${JSON.stringify(join(scratch, 'dist/index.js'))}
+const { modelStatistics } = createRequire(import.meta.url)(${JSON.stringify(join(scratch, 'dist/admin.cjs'))})
+const mp = createModelport({ baseUrl: 'http://127.0.0.1:1', maxRetries: 0 })
+await modelStatistics(mp).catch((error) => console.log(error.name, error.code))`
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', source])
+    expect(stdout.trim()).toBe('ConnectionError connection_error')
   })
 
   it('runs its modelport-gen-client bin with plain Node', async () => {

@@ -36,6 +36,6 @@ export function fromFloat16Bits(bits: number): number {
   const exponent = (bits >>> 10) & 0x1f
   const mantissa = bits & 0x3ff
   if (exponent === 0) return sign * mantissa * 2 ** -24
-  if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Number.POSITIVE_INFINITY
+  if (exponent === 0x1f) return mantissa ? Number.NaN : sign * Infinity
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15)
 }

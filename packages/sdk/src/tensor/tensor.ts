@@ -168,9 +168,7 @@ export function toJsonData(data: TensorArray, datatype: Datatype, name = 'tensor
 /** A protocol output as a typed tensor. */
 export function fromJsonOutput(output: ResponseOutput): Tensor {
   // `flat(Infinity)` costs microseconds even on a flat array: most outputs are.
-  const values = (
-    output.data.some(Array.isArray) ? output.data.flat(Number.POSITIVE_INFINITY) : output.data
-  ) as unknown[]
+  const values = (output.data.some(Array.isArray) ? output.data.flat(Infinity) : output.data) as unknown[]
   const { datatype, shape } = output
   let data: unknown
   if (datatype === 'BOOL') data = values.map((v) => v === true || v === 1)
