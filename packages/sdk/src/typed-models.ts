@@ -23,18 +23,26 @@ export interface ModelSignature {
 }
 
 /** Options of a generated model function: per-call request options and the inference ones. */
-export interface ModelCallOptions<Version extends string = string>
+export interface ModelCallOptions<Version extends string = string, Output extends PropertyKey = string>
   extends RequestOptions,
     Pick<InferRequest, 'id' | 'parameters' | 'binary'> {
   /** A version the model had when the functions were generated; the newest when omitted. */
   version?: Version
+  /** The outputs to compute and return; all when omitted. */
+  outputs?: readonly Output[]
 }
 
-/** A generated model function: typed inputs in, typed outputs out. */
-export type ModelFunction<Inputs, Outputs, Version extends string = string> = (
+/**
+ * A generated model function: typed inputs in, typed outputs out; `outputs` narrows the result to those named.
+ * @example
+ * const { y } = await models.simplenet({ x }, { outputs: ['y'] })
+ */
+export type ModelFunction<Inputs, Outputs, Version extends string = string> = <
+  Output extends keyof Outputs = keyof Outputs,
+>(
   inputs: Inputs,
-  options?: ModelCallOptions<Version>,
-) => ApiPromise<Outputs>
+  options?: ModelCallOptions<Version, Output>,
+) => ApiPromise<Pick<Outputs, Output>>
 
 /** What the functions call: a client's `infer`. */
 export interface Infers {
@@ -43,10 +51,14 @@ export interface Infers {
 
 /** One typed function per signature, calling `client.infer` with the declared datatypes and shapes. */
 export function bindModels<Models>(client: Infers, signatures: Record<keyof Models, ModelSignature>): Models {
-  const models: Record<string, ModelFunction<Record<string, TensorInput>, unknown>> = {}
+  // Untyped inside: `Models` says which outputs each call returns.
+  const models: Record<
+    string,
+    (inputs: Record<string, TensorInput>, options?: ModelCallOptions) => ApiPromise<unknown>
+  > = {}
   for (const [key, { name: model, inputs: declared }] of Object.entries<ModelSignature>(signatures)) {
     models[key] = (inputs, options = {}) => {
-      const { version, id, parameters, binary, ...opts } = options
+      const { version, id, parameters, binary, outputs, ...opts } = options
       const tensors: Record<string, TensorInput> = {}
       for (const [name, input] of Object.entries(inputs)) {
         const given = Array.isArray(input) || ArrayBuffer.isView(input) ? { data: input } : input
@@ -58,7 +70,15 @@ export function bindModels<Models>(client: Infers, signatures: Record<keyof Mode
           shape: given.shape ?? (shape && (inferShape([...shape], given.data.length) ?? [...shape])),
         }
       }
-      const request: InferRequest = { inputs: tensors, version, id, parameters, binary }
+      // Left undefined when not given, so the request asks for every output.
+      const request: InferRequest = {
+        inputs: tensors,
+        version,
+        id,
+        parameters,
+        binary,
+        outputs: outputs && [...outputs],
+      }
       return new ApiPromise(
         client
           .infer(model, request, opts)

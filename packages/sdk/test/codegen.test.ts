@@ -196,6 +196,22 @@ describe('bindModels', () => {
     })
   })
 
+  it('asks for only the outputs named in `outputs`, and for all without it', async () => {
+    const server = await serve((_req, res) =>
+      json(res, 200, {
+        model_name: 'tiny-model',
+        outputs: [{ name: 'y', datatype: 'INT32', shape: [1], data: [7] }],
+      }),
+    )
+    const models = bindModels<Models>(createModelport({ baseUrl: server.url }), signatures)
+    const { y } = await models.tiny({ x: [1, 2] }, { outputs: ['y'] })
+    expect(y).toEqual({ datatype: 'INT32', shape: [1], data: Int32Array.of(7) })
+    await models.tiny({ x: [1, 2] })
+    const [named, all] = server.requests.map((request) => JSON.parse(request.body))
+    expect(named.outputs).toEqual([{ name: 'y' }])
+    expect(all).not.toHaveProperty('outputs')
+  })
+
   it('refuses data that does not fit the declared shape, before any request', async () => {
     const server = await serve((_req, res) => json(res, 500, {}))
     const models = bindModels<Models>(createModelport({ baseUrl: server.url }), signatures)
@@ -249,7 +265,7 @@ describe('modelport-gen-client against a real server', () => {
     await writeFile(
       app,
       `import { createModelport } from '@modelport/sdk'
-import { createModels } from './models'
+import { createModels, type SileroVadInputs } from './models'
 
 const models = createModels(createModelport({ baseUrl: 'http://localhost:8080' }))
 const { y } = await models.simplenet({ x: new Float32Array(10) })
@@ -265,11 +281,21 @@ await models.simplenet({ z: new Float32Array(10) })
 await models.simplenet({ x: { data: new Float32Array(20), shape: [2, 20] } })
 // @ts-expect-error simplenet has no output z
 void (await models.simplenet({ x: new Float32Array(10) })).z
+// silero-vad has two outputs; naming one returns only it, and the other is not on the result's type
+const vad: SileroVadInputs = { input: { data: new Float32Array(512), shape: [1, 512] }, state: new Float32Array(256), sr: [16000] }
+const { output } = await models.sileroVad(vad, { outputs: ['output'] })
+const probability: Float32Array = output.data
+// @ts-expect-error only output was asked for
+void (await models.sileroVad(vad, { outputs: ['output'] })).stateN
+// @ts-expect-error silero-vad has no output called y
+await models.sileroVad(vad, { outputs: ['y'] })
+const { stateN } = await models.sileroVad(vad)
+const state: Float32Array = stateN.data
 // @ts-expect-error simplenet has only version 1
 await models.simplenet({ x: new Float32Array(10) }, { version: '7' })
 // @ts-expect-error there is no model called nope
 void models.nope
-export { rows, values, width }
+export { probability, rows, state, values, width }
 `,
     )
     expect(typeCheck([out, app])).toEqual([])
@@ -280,6 +306,7 @@ export { rows, values, width }
         simplenet(inputs: {
           x: Float32Array
         }): Promise<{ y: { datatype: string; shape: number[]; data: Float32Array } }>
+        sileroVad(inputs: object, options?: { outputs: string[] }): Promise<Record<string, unknown>>
       }
     }
     const sent: string[] = []
@@ -308,5 +335,13 @@ export { rows, values, width }
     }
     // 150 rows are 1500 elements: over the threshold, so that call used binary tensors.
     expect(sent).toEqual(['application/json', 'application/json', 'application/octet-stream'])
+
+    const vad = {
+      input: { data: new Float32Array(512), shape: [1, 512] },
+      state: new Float32Array(256),
+      sr: [16000],
+    }
+    expect(Object.keys(await models.sileroVad(vad, { outputs: ['output'] }))).toEqual(['output'])
+    expect(Object.keys(await models.sileroVad(vad)).sort()).toEqual(['output', 'stateN'])
   })
 })
