@@ -125,7 +125,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     repository: repositoryReader(modelsDir),
     loader:
       options.loader ??
-      onnxLoader({}, (model, run) => metrics?.modelRun(model.name, model.version, run.rows, run.ms / 1000)),
+      onnxLoader(
+        {},
+        {
+          onRun: (model, run) => metrics?.modelRun(model.name, model.version, run.rows, run.ms / 1000),
+          onWorkerError: (model, error) =>
+            log.warn('model worker stopped; a new one takes its place', { ...model, error: error.message }),
+        },
+      ),
     log,
   })
   // The gauges read the router when scraped, once it exists.

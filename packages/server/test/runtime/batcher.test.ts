@@ -308,7 +308,7 @@ describe('reporting executions (the statistics extension)', () => {
         fp32([2, 10], (i) => i),
         ['y'],
       )
-      const times = raw.lastRun as RunTimes
+      const times = seen[0] as RunTimes
       expect(seen).toEqual([{ rows: 2, requests: 1, queueMs: expect.any(Number), ...times }])
       expect(times.inputMs).toBeGreaterThan(0)
       expect(times.inferMs).toBeGreaterThan(0)

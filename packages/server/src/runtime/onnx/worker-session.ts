@@ -1,0 +1,101 @@
+/**
+ * A model whose sessions run in worker threads, off the event loop: onnxruntime-node executes
+ * `session.run` synchronously on the calling thread, so a run on the event loop stalls every other
+ * request of the process. Each worker holds a session of its own and runs one task at a time; with N
+ * workers, N runs execute at once. piscina keeps the pool: it queues, moves buffers, and replaces a
+ * worker that dies (the replacement loads its session again) while the others go on serving.
+ */
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+import { ModelportError, unavailable } from '../../errors.js'
+import type { HostTensor, LoadedModel, RunOptions } from '../types.js'
+import type { OnnxOptions } from './inline-session.js'
+import { transferablesOf, type WorkerInit, type WorkerReply, type WorkerTask } from './worker-protocol.js'
+
+/** Whether this code runs from TypeScript sources (tests, the bench) rather than a build. */
+const fromSource = import.meta.url.endsWith('.ts')
+
+/** The worker entry beside this module: in a build `session-worker.js`; from the sources, a loader for the `.ts` one. */
+const workerFile = fileURLToPath(
+  new URL(fromSource ? './session-worker-from-source.mjs' : './session-worker.js', import.meta.url),
+)
+
+function rethrow(error: NonNullable<Extract<WorkerReply, { kind: 'failed' }>['error']>): never {
+  if (error.status !== undefined && error.type !== undefined && error.code !== undefined) {
+    throw new ModelportError(error.status, error.type, error.code, error.message, error.param ?? null)
+  }
+  throw new Error(error.message)
+}
+
+export interface WorkerModelOptions extends OnnxOptions {
+  /** Worker threads, each with a session (default 1). */
+  workers?: number
+  /** Told of a worker thread that stopped with an error; a replacement is started. */
+  onWorkerError?: (error: Error) => void
+}
+
+/** Loads an ONNX file into `workers` worker threads and serves it as one model. */
+export async function loadWorkerModel(file: string, options: WorkerModelOptions = {}): Promise<LoadedModel> {
+  const { workers = 1, onWorkerError, ...session } = options
+  const init: WorkerInit = { file, options: session }
+  const pool = new Piscina<WorkerTask, WorkerReply>({
+    filename: workerFile,
+    workerData: init,
+    minThreads: workers,
+    maxThreads: workers,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  })
+  // A worker that dies is reported here as well as to the run it held (which fails with a 503);
+  // without a listener, the pool's 'error' event would end the process.
+  pool.on('error', (error: Error) => onWorkerError?.(error))
+  let described: WorkerReply
+  try {
+    // The first worker to load its session answers; the others load beside it.
+    described = await pool.run({ kind: 'describe' })
+  } catch (error) {
+    await pool.destroy()
+    throw new Error((error as Error).message)
+  }
+  if (described.kind !== 'described') {
+    await pool.destroy()
+    throw new Error('the model worker did not describe its session')
+  }
+  let closed = false
+  return {
+    platform: described.platform,
+    placement: 'worker',
+    parallelism: workers,
+    inputs: described.inputs,
+    outputs: described.outputs,
+    async run(inputs: Record<string, HostTensor>, outputs: string[], runOptions?: RunOptions) {
+      if (closed) throw unavailable('model_unloaded', 'The model is being unloaded.')
+      let reply: WorkerReply
+      try {
+        const transferList = runOptions?.transfer ? transferablesOf(inputs) : undefined
+        reply = await pool.run({ kind: 'run', inputs, outputs }, { transferList })
+      } catch (error) {
+        // The worker running this request stopped (it crashed or was terminated); piscina starts a
+        // replacement, and requests on the other workers are not affected.
+        throw unavailable(
+          'model_worker_stopped',
+          `The model's worker thread stopped while running this request (${(error as Error).message}); try again.`,
+          1,
+        )
+      }
+      if (reply.kind === 'failed') rethrow(reply.error)
+      if (reply.kind !== 'ran') throw new Error('the model worker answered a run with no outputs')
+      const times = runOptions?.times
+      if (times) Object.assign(times, reply.times)
+      return reply.outputs
+    },
+    /** The worker threads, for tests that stop one to see the model go on serving. */
+    get threads() {
+      return pool.threads
+    },
+    async dispose() {
+      closed = true
+      await pool.destroy()
+    },
+  } as LoadedModel & { readonly threads: unknown[] }
+}
