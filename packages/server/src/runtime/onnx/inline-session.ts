@@ -88,9 +88,10 @@ export async function loadOnnxModel(file: string, options: OnnxOptions = {}): Pr
         results = await session.run(ortFeeds, wanted)
       } catch (error) {
         // Inputs that pass the declared signature can still be wrong for the graph (mismatched dynamic
-        // dimensions); ONNX Runtime reports those as INVALID_ARGUMENT, and the caller can fix them.
+        // dimensions that an operator cannot broadcast); ONNX Runtime reports those as INVALID_ARGUMENT,
+        // or in 1.30 often without the code, and the caller can fix them.
         const message = (error as Error).message ?? ''
-        if (/INVALID_ARGUMENT/.test(message)) {
+        if (/INVALID_ARGUMENT|invalid dimensions for input|Attempting to broadcast/.test(message)) {
           throw badRequest(
             'invalid_input',
             `The model cannot run on these inputs: ${message.replace(/^\[ONNXRuntimeError\][^:]*:[^:]*:\s*/, '')}`,

@@ -37,6 +37,7 @@ export default async function handle(task: WorkerTask): Promise<WorkerReply | ob
     }
     return reply
   }
+  if (task.kind === 'halt') process.exit(70)
   const times: RunTimes = { inputMs: 0, inferMs: 0, outputMs: 0 }
   try {
     const outputs = await model.run(task.inputs, task.outputs, { times })

@@ -12,6 +12,8 @@ export interface WorkerInit {
 export type WorkerTask =
   | { kind: 'describe' }
   | { kind: 'run'; inputs: Record<string, HostTensor>; outputs: string[] }
+  /** Ends the thread that takes it, as a crash would: for drills and tests of recovery. */
+  | { kind: 'halt' }
 
 /** A failure's fields; `status` is set for errors with an HTTP meaning (bad inputs). */
 export interface WorkerFailure {

@@ -34,8 +34,14 @@ export interface WorkerModelOptions extends OnnxOptions {
   onWorkerError?: (error: Error) => void
 }
 
+export interface WorkerModel extends LoadedModel {
+  haltOneWorker(): Promise<void>
+  /** Worker threads alive now. */
+  readonly threadCount: number
+}
+
 /** Loads an ONNX file into `workers` worker threads and serves it as one model. */
-export async function loadWorkerModel(file: string, options: WorkerModelOptions = {}): Promise<LoadedModel> {
+export async function loadWorkerModel(file: string, options: WorkerModelOptions = {}): Promise<WorkerModel> {
   const { workers = 1, onWorkerError, ...session } = options
   const init: WorkerInit = { file, options: session }
   const pool = new Piscina<WorkerTask, WorkerReply>({
@@ -89,13 +95,19 @@ export async function loadWorkerModel(file: string, options: WorkerModelOptions 
       if (times) Object.assign(times, reply.times)
       return reply.outputs
     },
-    /** The worker threads, for tests that stop one to see the model go on serving. */
-    get threads() {
-      return pool.threads
+    /**
+     * Ends one worker thread as a crash would, while it holds a task of its own; resolves once that
+     * task has failed. A replacement starts and the other workers go on serving (drills and tests).
+     */
+    async haltOneWorker() {
+      await pool.run({ kind: 'halt' }).catch(() => {})
+    },
+    get threadCount() {
+      return pool.threads.length
     },
     async dispose() {
       closed = true
       await pool.destroy()
     },
-  } as LoadedModel & { readonly threads: unknown[] }
+  } satisfies WorkerModel
 }
