@@ -5,9 +5,9 @@
  * one never fails a request in flight. Runtime-agnostic: loading is a callback and time a `Clock`.
  */
 import { unavailable } from '../errors.js'
-import type { Logger } from '../models/registry.js'
 import type { Clock } from '../routing/clock.js'
 import type { HostTensor, LoadedModel, RunOptions, TensorMetadata } from '../runtime/types.js'
+import type { Logger } from './log.js'
 import { VersionStatistics } from './statistics.js'
 
 /** `unloaded`: not in memory; the next request loads it, unless it was unloaded on purpose. */

@@ -4,28 +4,18 @@
  * request of the process. Each worker holds a session of its own and runs one task at a time; with N
  * workers, N runs execute at once. piscina keeps the pool: it queues, moves buffers, and replaces a
  * worker that dies (the replacement loads its session again) while the others go on serving.
+ *
+ * A worker cannot be stopped while ONNX Runtime executes in it: onnxruntime-node 1.30 aborts the whole
+ * process when a thread is terminated mid-run. So runs are never cut; a model is disposed only once its
+ * runs have finished (the model's life cycle drains it first).
  */
-import { fileURLToPath } from 'node:url'
-import { Piscina } from 'piscina'
-import { ModelportError, unavailable } from '../../errors.js'
+import { errorFromFields, unavailable } from '../../errors.js'
 import type { HostTensor, LoadedModel, RunOptions } from '../types.js'
+import { runningFromSource, transferablesOf, workerPool } from '../worker-pool.js'
 import type { OnnxOptions } from './inline-session.js'
-import { transferablesOf, type WorkerInit, type WorkerReply, type WorkerTask } from './worker-protocol.js'
+import type { WorkerInit, WorkerReply, WorkerTask } from './worker-protocol.js'
 
-/** Whether this code runs from TypeScript sources (tests, the bench) rather than a build. */
-const fromSource = import.meta.url.endsWith('.ts')
-
-/** The worker entry beside this module: in a build `session-worker.js`; from the sources, a loader for the `.ts` one. */
-const workerFile = fileURLToPath(
-  new URL(fromSource ? './session-worker-from-source.mjs' : './session-worker.js', import.meta.url),
-)
-
-function rethrow(error: NonNullable<Extract<WorkerReply, { kind: 'failed' }>['error']>): never {
-  if (error.status !== undefined && error.type !== undefined && error.code !== undefined) {
-    throw new ModelportError(error.status, error.type, error.code, error.message, error.param ?? null)
-  }
-  throw new Error(error.message)
-}
+const entry = new URL(runningFromSource ? './session-worker.ts' : './session-worker.js', import.meta.url)
 
 export interface WorkerModelOptions extends OnnxOptions {
   /** Worker threads, each with a session (default 1). */
@@ -44,17 +34,11 @@ export interface WorkerModel extends LoadedModel {
 export async function loadWorkerModel(file: string, options: WorkerModelOptions = {}): Promise<WorkerModel> {
   const { workers = 1, onWorkerError, ...session } = options
   const init: WorkerInit = { file, options: session }
-  const pool = new Piscina<WorkerTask, WorkerReply>({
-    filename: workerFile,
-    workerData: init,
-    minThreads: workers,
-    maxThreads: workers,
-    concurrentTasksPerWorker: 1,
-    idleTimeout: Number.POSITIVE_INFINITY,
+  const pool = workerPool<WorkerTask, WorkerReply>(entry, {
+    threads: workers,
+    data: { ...init },
+    ...(onWorkerError && { onError: onWorkerError }),
   })
-  // A worker that dies is reported here as well as to the run it held (which fails with a 503);
-  // without a listener, the pool's 'error' event would end the process.
-  pool.on('error', (error: Error) => onWorkerError?.(error))
   let described: WorkerReply
   try {
     // The first worker to load its session answers; the others load beside it.
@@ -89,7 +73,7 @@ export async function loadWorkerModel(file: string, options: WorkerModelOptions 
           1,
         )
       }
-      if (reply.kind === 'failed') rethrow(reply.error)
+      if (reply.kind === 'failed') throw errorFromFields(reply.error)
       if (reply.kind !== 'ran') throw new Error('the model worker answered a run with no outputs')
       const times = runOptions?.times
       if (times) Object.assign(times, reply.times)
