@@ -296,11 +296,20 @@ export class Batcher implements LoadedModel {
     if (this.#running >= this.parallelism || this.#queue.length === 0) return
     const head = this.#queue.shift() as Pending
     const batch = [head]
-    if (head.key !== undefined && head.rows < this.#settings.maxBatchSize) {
+    // With several workers idle, what waits is shared among them rather than stacked into one run
+    // that leaves the others idle: rows per run are the waiting rows over the idle workers.
+    const idle = this.parallelism - this.#running
+    let limit = this.#settings.maxBatchSize
+    if (idle > 1 && head.key !== undefined) {
+      let waiting = head.rows
+      for (const p of this.#queue) if (p.key === head.key) waiting += p.rows
+      limit = Math.min(limit, Math.ceil(waiting / idle))
+    }
+    if (head.key !== undefined && head.rows < limit) {
       let rows = head.rows
       const rest: Pending[] = []
       for (const p of this.#queue) {
-        if (p.key === head.key && rows + p.rows <= this.#settings.maxBatchSize) {
+        if (p.key === head.key && rows + p.rows <= limit) {
           batch.push(p)
           rows += p.rows
         } else rest.push(p)

@@ -40,6 +40,14 @@ describe('batching simplenet (real ONNX Runtime)', () => {
 })
 
 describe('batcher', () => {
+  it('shares waiting requests among idle workers instead of stacking them into one run', async () => {
+    const model = Object.assign(fakeModel(), { parallelism: 2 })
+    const batcher = withBatching(model, settings({ maxBatchSize: 8 }))
+    // Four requests arrive together while both workers are idle: two runs of two rows, side by side.
+    await Promise.all(Array.from({ length: 4 }, (_, r) => batcher.run(fp32([1, 2], () => r), ['y'])))
+    expect(model.runs.map((shape) => shape[0])).toEqual([2, 2])
+  })
+
   it('runs as many batches at once as the model can execute (one per worker)', async () => {
     for (const parallelism of [1, 2, 3]) {
       const model = Object.assign(fakeModel(), { parallelism })
