@@ -8,6 +8,7 @@ export default defineConfig([
       index: 'src/index.ts',
       cli: 'src/cli.ts',
       'session-worker': 'src/runtime/onnx/session-worker.ts',
+      'ocr-worker': 'src/tasks/ocr/ocr-worker.ts',
     },
     format: ['esm'],
     dts: { entry: 'src/index.ts', compilerOptions: { composite: false, emitDeclarationOnly: false } },

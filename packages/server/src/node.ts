@@ -186,6 +186,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(limits.maxImageBytes !== undefined && { maxImageBytes: limits.maxImageBytes }),
     ...(limits.maxImagePixels !== undefined && { maxPixels: limits.maxImagePixels }),
   }
+  const ocr =
+    options.ocr === false
+      ? undefined
+      : await createNodeOcrService(registry, {
+          ...ocrLimits,
+          onWorkerError: (error) =>
+            log.warn('OCR worker stopped; a new one takes its place', { error: error.message }),
+          ...options.ocr,
+        })
   const app = createApp({
     registry,
     limits,
@@ -195,10 +204,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     localEmbeddings,
     router,
     docs: { script: scalarScript },
-    ocr:
-      options.ocr === false
-        ? undefined
-        : await createNodeOcrService(registry, { ...ocrLimits, ...options.ocr }),
+    ocr,
     auth: keys.length > 0 ? { keys, publicMetrics: auth.publicMetrics, sha256: nodeSha256 } : undefined,
     rateLimiter,
     metrics,
@@ -236,6 +242,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await outbound.close()
       await rateLimiter?.close()
       await loaded
+      await ocr?.close?.()
       await registry.close()
     },
   }

@@ -34,9 +34,11 @@ function single(name: string, file: string, runtime?: RuntimeSettings): ModelSou
 
 /**
  * OCR's detector and recognizer get a worker per core (two here): a request's detection runs beside
- * another's recognition or detection, so two clients get about twice the images per second of one.
+ * another's recognition or detection. They do not batch across requests: stacking images costs copies
+ * on the event loop and leaves a worker idle, where two runs side by side use both cores (the pipeline
+ * batches a request's own lines itself).
  */
-const ocrWorkers: RuntimeSettings = { placement: 'worker', workers: 2 }
+const ocrWorkers: RuntimeSettings = { placement: 'worker', workers: 2, batching: false }
 
 /** The PP-OCRv4 recognizer's dictionary (one character per line), shipped beside its model. */
 export function builtinOcrDictionary(): string {

@@ -44,7 +44,14 @@ describe('batcher', () => {
     const model = Object.assign(fakeModel(), { parallelism: 2 })
     const batcher = withBatching(model, settings({ maxBatchSize: 8 }))
     // Four requests arrive together while both workers are idle: two runs of two rows, side by side.
-    await Promise.all(Array.from({ length: 4 }, (_, r) => batcher.run(fp32([1, 2], () => r), ['y'])))
+    await Promise.all(
+      Array.from({ length: 4 }, (_, r) =>
+        batcher.run(
+          fp32([1, 2], () => r),
+          ['y'],
+        ),
+      ),
+    )
     expect(model.runs.map((shape) => shape[0])).toEqual([2, 2])
   })
 
