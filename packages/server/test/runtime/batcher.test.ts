@@ -75,7 +75,7 @@ describe('batcher', () => {
       expect(batcher.queued).toBe(5 - parallelism)
       open()
       const results = await Promise.all(pending)
-      expect(results.map((r) => (r.y?.data as Float32Array)[0])).toEqual([0, 2, 4, 6, 8])
+      expect(results.map((r) => (r.y as HostTensor).data[0])).toEqual([0, 2, 4, 6, 8])
       expect(model.runs).toHaveLength(5)
     }
   })
