@@ -54,6 +54,8 @@ export interface BatcherStats {
   requests: number
   /** Requests refused because the queue was full. */
   refused: number
+  /** Requests dropped from the queue because their client left. */
+  abandoned: number
 }
 
 /** How many recent queue-and-run times the batcher keeps, for percentiles. */
@@ -68,7 +70,7 @@ export class Batcher implements LoadedModel {
   readonly outputs: LoadedModel['outputs']
   readonly parallelism: number
   readonly placement: Placement | undefined
-  readonly stats: BatcherStats = { runs: 0, requests: 0, refused: 0 }
+  readonly stats: BatcherStats = { runs: 0, requests: 0, refused: 0, abandoned: 0 }
   readonly #model: LoadedModel
   readonly #settings: BatchingSettings
   readonly #now: () => number
@@ -152,6 +154,7 @@ export class Batcher implements LoadedModel {
     this.stats.runs = 0
     this.stats.requests = 0
     this.stats.refused = 0
+    this.stats.abandoned = 0
   }
 
   /** Reports each successful execution to `observer` (the version's statistics). */
@@ -208,10 +211,12 @@ export class Batcher implements LoadedModel {
         ),
       )
     }
+    const signal = options?.signal
+    if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise<Tensors>((resolve, reject) => {
       const { key, rows, length } = this.#keyOf(inputs)
       const transfer = options?.transfer === true
-      this.#queue.push({
+      const pending: Pending = {
         inputs,
         outputs,
         transfer,
@@ -221,7 +226,27 @@ export class Batcher implements LoadedModel {
         arrived: this.#now(),
         resolve,
         reject,
-      })
+      }
+      if (signal) {
+        // A client that left gives up its place: its rows never run.
+        const leave = () => {
+          const index = this.#queue.indexOf(pending)
+          if (index === -1) return
+          this.#queue.splice(index, 1)
+          this.stats.abandoned++
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', leave, { once: true })
+        pending.resolve = (out) => {
+          signal.removeEventListener('abort', leave)
+          resolve(out)
+        }
+        pending.reject = (error) => {
+          signal.removeEventListener('abort', leave)
+          reject(error)
+        }
+      }
+      this.#queue.push(pending)
       if (this.#timer !== undefined && this.#readyRows() >= this.#settings.maxBatchSize) {
         clearTimeout(this.#timer)
         this.#timer = undefined

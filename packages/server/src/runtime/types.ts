@@ -3,6 +3,7 @@
  * so the app stays free of Node-only code.
  */
 import type { components } from '@modelport/sdk'
+import type { AbortSignalLike } from '../cancellation.js'
 import type { RuntimeSettings } from './settings.js'
 
 export type Datatype = components['schemas']['Datatype']
@@ -63,6 +64,11 @@ export interface RunOptions {
    * instead of copying them, which leaves them empty here. Only for inputs the caller never reads again.
    */
   transfer?: boolean
+  /**
+   * The request's own cancellation: once it aborts, a request still waiting for a run is dropped and
+   * rejected with the signal's reason. A run in progress finishes (it cannot be stopped safely).
+   */
+  signal?: AbortSignalLike
 }
 
 /** Where a model's runs execute: on the event loop's thread, or in worker threads of their own. */

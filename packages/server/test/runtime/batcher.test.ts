@@ -40,6 +40,45 @@ describe('batching simplenet (real ONNX Runtime)', () => {
 })
 
 describe('batcher', () => {
+  it('drops a waiting request whose client left; its rows never run', async () => {
+    const model = fakeModel()
+    let open: () => void = () => {}
+    model.gate = new Promise((done) => {
+      open = done
+    })
+    const batcher = withBatching(model, settings({ maxBatchSize: 1 }))
+    const first = batcher.run(
+      fp32([1, 2], () => 1),
+      ['y'],
+    )
+    const left = new AbortController()
+    const abandoned = batcher.run(
+      fp32([1, 2], () => 2),
+      ['y'],
+      { signal: left.signal },
+    )
+    const third = batcher.run(
+      fp32([1, 2], () => 3),
+      ['y'],
+    )
+    await new Promise((done) => setTimeout(done, 10))
+    left.abort(new Error('the client closed the connection'))
+    await expect(abandoned).rejects.toThrow('the client closed the connection')
+    expect(batcher.queued).toBe(1)
+    open()
+    await Promise.all([first, third])
+    expect(model.runs).toHaveLength(2)
+    expect(batcher.stats).toMatchObject({ requests: 2, abandoned: 1 })
+    // Already gone before it asked: refused at once.
+    await expect(
+      batcher.run(
+        fp32([1, 2], () => 4),
+        ['y'],
+        { signal: left.signal },
+      ),
+    ).rejects.toThrow()
+  })
+
   it('shares waiting requests among idle workers instead of stacking them into one run', async () => {
     const model = Object.assign(fakeModel(), { parallelism: 2 })
     const batcher = withBatching(model, settings({ maxBatchSize: 8 }))
