@@ -127,6 +127,8 @@ describe('served from the production folder', () => {
     const text = await (await fetch(`${server.url}/metrics`)).text()
     expect(text).toMatch(/^modelport_requests_total\{[^}]*route="\/v1\/chat\/completions"[^}]*\} [1-9]/m)
     expect(text).toMatch(/^modelport_inference_duration_seconds_count\{[^}]*model="simplenet"/m)
+    // What an autoscaler reads: only this scrape is in flight now.
+    expect(text).toMatch(/^modelport_requests_in_flight 1$/m)
   })
 })
 
