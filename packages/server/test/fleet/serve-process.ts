@@ -12,6 +12,8 @@ export interface ServeProcess {
   url: string
   /** Milliseconds from spawn to the first `200` from `/v2/health/ready`. */
   readyMs: number
+  /** CPU time the server had used by then (all its threads), which waiting for a core does not inflate. */
+  cpuMsAtReady: number
   /** Every log line so far. */
   log(): string
   /** Resident memory now, in bytes (Linux `/proc`). */
@@ -32,6 +34,14 @@ export interface ServeOptions {
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+
+/** User and system CPU time of a process so far, in ms (Linux `/proc`, 100 ticks a second). */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
 
 export async function rssOf(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
@@ -93,11 +103,13 @@ export async function startServeProcess(options: ServeOptions): Promise<ServePro
   }
   // Under `unshare`, the server is the child of the process spawned here.
   const pid = options.pidOne ? await onlyChildOf(child.pid as number) : (child.pid as number)
+  const cpuMsAtReady = await cpuMsOf(pid)
   return {
     child,
     pid,
     url: url as string,
     readyMs,
+    cpuMsAtReady,
     log: () => output,
     rssBytes: () => rssOf(pid),
     exited,
