@@ -18,6 +18,7 @@ import { ModelportError } from './errors.js'
 import { hashApiKeys, splitApiKeys } from './http/api-keys.js'
 import type { AuthOptions } from './http/auth.js'
 import { errorBody } from './http/errors.js'
+import { DurableObjectRateLimiter, isDurableObjectNamespace } from './limits/durable-object-rate-limiter.js'
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js'
 import { type FetchFunction, webFetch } from './providers/provider-http.js'
 import { redactingLog } from './providers/redact.js'
@@ -29,6 +30,8 @@ export interface EdgeEnv {
   MODELPORT_CONFIG?: string
   /** Comma-separated keys that clients must present (with the config's `auth.keys`, if any). */
   MODELPORT_API_KEYS?: string
+  /** A Durable Object namespace of `RateLimiterObject`: rate limits shared by every isolate. */
+  MODELPORT_RATE_LIMITER?: unknown
   [binding: string]: unknown
 }
 
@@ -76,8 +79,12 @@ export function createEdgeApp(env: EdgeEnv, options: EdgeAppOptions = {}): App {
     router,
     limits: config.limits,
     auth,
-    // No shared store at the edge: each isolate counts its own requests and tokens per key.
-    rateLimiter: limited ? new MemoryRateLimiter() : undefined,
+    // With the Durable Object binding every isolate counts in one place; without it, each its own.
+    rateLimiter: !limited
+      ? undefined
+      : isDurableObjectNamespace(env.MODELPORT_RATE_LIMITER)
+        ? new DurableObjectRateLimiter(env.MODELPORT_RATE_LIMITER)
+        : new MemoryRateLimiter(),
     log,
   })
 }
@@ -110,6 +117,9 @@ function misconfigured(request: Request): Response {
 
 // One app per isolate and env: circuit breakers and their state live as long as the isolate does.
 const apps = new WeakMap<object, App | undefined>()
+
+/** The Durable Object class for `MODELPORT_RATE_LIMITER`; Workers need it exported from the entry. */
+export { RateLimiterObject } from './limits/durable-object-rate-limiter.js'
 
 /** The Workers module entry. */
 export default {

@@ -135,11 +135,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ),
     log,
   })
-  // The gauges read the router when scraped, once it exists.
+  // The gauges read the router and the server when scraped, once they exist.
+  let requestsInFlight = () => 0
   const metrics =
     options.metrics === false
       ? undefined
-      : createPrometheusMetrics({ sources: metricSources(() => router, registry) })
+      : createPrometheusMetrics({
+          sources: metricSources(
+            () => router,
+            registry,
+            () => requestsInFlight(),
+          ),
+        })
   if (options.builtins ?? true) registry.add(builtinModels())
   const scan = await scanRepository(modelsDir)
   for (const skipped of scan.skipped) log.warn('model folder skipped', skipped)
@@ -218,6 +225,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     s.once('error', fail)
   })
   const drainer = drainable(server as Server)
+  requestsInFlight = drainer.inFlight
   const { port } = server.address() as AddressInfo
   const loaded = registry.loadAll()
   const watcher = options.watch

@@ -1,10 +1,18 @@
-/** What the state gauges read at scrape time: circuits and targets from the router, queues from the registry. */
+/**
+ * What the state gauges read at scrape time: circuits and targets from the router, queues from the
+ * registry, requests in flight from the HTTP server.
+ */
 import type { ModelRegistry } from '../models/registry.js'
 import type { Router } from '../routing/router.js'
 import type { MetricSources } from './prometheus-metrics.js'
 
-export function metricSources(router: () => Router, registry: ModelRegistry): MetricSources {
+export function metricSources(
+  router: () => Router,
+  registry: ModelRegistry,
+  inFlight?: () => number,
+): MetricSources {
   return {
+    ...(inFlight && { inFlight }),
     circuits: () => router().circuits(),
     targets: () =>
       router()

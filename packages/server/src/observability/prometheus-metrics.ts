@@ -15,6 +15,8 @@ export interface MetricSources {
   targets?(): string[]
   /** Requests waiting in each local model's batcher. */
   queues?(): Array<{ model: string; depth: number }>
+  /** HTTP requests being answered now, streams included (the scrape that reads it counts too). */
+  inFlight?(): number
 }
 
 export interface PrometheusOptions {
@@ -111,6 +113,18 @@ export function createPrometheusMetrics(options: PrometheusOptions = {}): Promet
       for (const { model, depth } of sources.queues?.() ?? []) this.inc({ model }, depth)
     },
   })
+  if (sources.inFlight) {
+    const inFlight = sources.inFlight
+    // What an autoscaler reads per replica: it covers routed and local requests alike.
+    new Gauge({
+      name: 'modelport_requests_in_flight',
+      help: 'HTTP requests being answered now, streams included (this scrape counts as one).',
+      registers,
+      collect() {
+        this.set(inFlight())
+      },
+    })
+  }
   const batchSize = new Histogram({
     name: 'modelport_batch_size',
     help: 'Rows per run of a local model (requests batched together).',
