@@ -117,6 +117,7 @@ export function createApp(options: AppOptions) {
           extensions: ['binary_tensor_data', 'model_repository', 'statistics'],
         },
         maxTensorElements: options.maxTensorElements ?? limits.maxTensorElements,
+        maxOutputBytes: limits.maxOutputBytes,
       }),
     )
     const maxAudioSeconds = options.maxAudioSeconds ?? limits.maxAudioSeconds

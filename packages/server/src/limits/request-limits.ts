@@ -18,6 +18,8 @@ export interface RequestLimits {
   maxArrayLength: number
   /** Most elements one input tensor may have. */
   maxTensorElements: number
+  /** Most bytes one inference response may carry (its JSON text, or header and tensor bytes). */
+  maxOutputBytes: number
   /** Most pixels (width × height) an OCR image may declare. */
   maxImagePixels: number
   /** Largest OCR image file, in bytes. */
@@ -30,6 +32,7 @@ export const defaultLimits: RequestLimits = {
   maxBodyBytes: 64 * 1024 * 1024,
   maxArrayLength: 2048,
   maxTensorElements: 16 * 1024 * 1024,
+  maxOutputBytes: 128 * 1024 * 1024,
   maxImagePixels: 40_000_000,
   maxImageBytes: 20 * 1024 * 1024,
   maxAudioSeconds: 3600,

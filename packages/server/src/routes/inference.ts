@@ -15,14 +15,34 @@ import { decodeInputs, encodeResponse, type RequestHeader, selectOutputs } from 
 
 type Schemas = components['schemas']
 
+/**
+ * A large JSON answer sent a piece at a time: each piece is encoded as it is read, so the event loop is
+ * never held by one encoding of the whole text.
+ */
+function textStream(pieces: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder()
+  let next = 0
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const piece = pieces[next]
+      if (piece === undefined) return controller.close()
+      // Dropped once sent, so memory falls as the answer goes out.
+      pieces[next++] = ''
+      controller.enqueue(encoder.encode(piece))
+    },
+  })
+}
+
 export interface InferenceOptions {
   registry: ModelRegistry
   server: { name: string; version: string; extensions: string[] }
   /** Most elements one input tensor may have. */
   maxTensorElements: number
+  /** Most bytes one response may carry; over it, a 413. */
+  maxOutputBytes: number
 }
 
-export function inferenceRoutes({ registry, server, maxTensorElements }: InferenceOptions) {
+export function inferenceRoutes({ registry, server, maxTensorElements, maxOutputBytes }: InferenceOptions) {
   const metadata = (c: Context) => {
     const { model, version } = c.req.param()
     const entry = registry.entry(model as string)
@@ -73,14 +93,20 @@ export function inferenceRoutes({ registry, server, maxTensorElements }: Inferen
     )
     const encoding = performance.now()
     const head = { model_name: model, model_version: entry.version }
-    const response = encodeResponse(
+    const response = await encodeResponse(
       request.id === undefined ? head : { ...head, id: request.id },
       wanted,
       results,
+      maxOutputBytes,
     )
     // The statistics' compute_input and compute_output include this side of the runtime too.
     entry.managed.recordConversion(inputMs, performance.now() - encoding)
-    if (response.kind === 'json') return c.body(response.text, 200, { 'content-type': 'application/json' })
+    if (response.kind === 'json') {
+      const json = { 'content-type': 'application/json' }
+      const [only] = response.pieces
+      if (response.pieces.length === 1 && only !== undefined) return c.body(only, 200, json)
+      return c.body(textStream(response.pieces), 200, json)
+    }
     return c.body(response.body as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/octet-stream',
       'inference-header-content-length': String(response.headerLength),
