@@ -8,6 +8,16 @@ import { type AbortSignalLike, toAbortSignal } from '../cancellation.js'
 import { badRequest } from '../errors.js'
 import { ProviderError } from './provider-error.js'
 import { redactSecrets } from './redact.js'
+import {
+  type BodyLimit,
+  countingStream,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  declaredOver,
+  ERROR_BODY_BYTES,
+  effectiveLimit,
+  ResponseTooLargeError,
+  readWebBody,
+} from './response-limit.js'
 
 /** What a provider sends: always a POST of JSON text. */
 export interface UpstreamInit {
@@ -26,17 +36,68 @@ export interface UpstreamResponse {
   readonly ok: boolean
   readonly status: number
   readonly headers: { get(name: string): string | null }
-  /** The body as a stream, for server-sent events; read it or `text()`, not both. */
+  /**
+   * The body as a stream, for server-sent events; read it or `text()`, not both. The transport's budget
+   * (`maxResponseBytes`) holds: past it the stream errors with `ResponseTooLargeError`.
+   */
   readonly body: ReadableStream<Uint8Array> | null
-  text(): Promise<string>
+  /**
+   * The body as text, within the transport's budget and `limit` when given: past it, `fail` rejects with
+   * `ResponseTooLargeError`, `cut` keeps the start; either way the rest is not read.
+   */
+  text(limit?: BodyLimit): Promise<string>
 }
 
 /** How a provider reaches its upstream: `fetch` on the edge, undici's dispatcher on Node. */
 export type FetchFunction = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>
 
-/** The runtime's own `fetch`, called as a plain function (Workers refuse one invoked with another `this`). */
-export const webFetch: FetchFunction = (url, init) =>
-  globalThis.fetch(url, { ...init, signal: toAbortSignal(init.signal) })
+/** A web `Response` read within a budget. */
+class BoundedWebResponse implements UpstreamResponse {
+  #body: ReadableStream<Uint8Array> | null | undefined
+  constructor(
+    readonly response: Response,
+    readonly maxBytes: number,
+  ) {}
+  get ok() {
+    return this.response.ok
+  }
+  get status() {
+    return this.response.status
+  }
+  get headers() {
+    return this.response.headers
+  }
+  get body() {
+    if (this.#body === undefined) {
+      const raw = this.response.body
+      this.#body = raw ? raw.pipeThrough(countingStream(this.maxBytes)) : null
+    }
+    return this.#body
+  }
+  async text(limit?: BodyLimit) {
+    const bounded = effectiveLimit(this.maxBytes, limit)
+    if (
+      bounded.over === 'fail' &&
+      declaredOver(this.response.headers.get('content-length'), bounded.maxBytes)
+    ) {
+      await this.response.body?.cancel().catch(() => {})
+      throw new ResponseTooLargeError(bounded.maxBytes)
+    }
+    return readWebBody(this.response.body, bounded)
+  }
+}
+
+/** The runtime's own `fetch` (a plain function call: Workers refuse one invoked with another `this`). */
+export function boundedWebFetch(maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): FetchFunction {
+  return async (url, init) =>
+    new BoundedWebResponse(
+      await globalThis.fetch(url, { ...init, signal: toAbortSignal(init.signal) }),
+      maxResponseBytes,
+    )
+}
+
+/** The runtime's own `fetch`, answers read within the default budget. */
+export const webFetch: FetchFunction = boundedWebFetch()
 
 export interface Upstream {
   /** `<provider>/<model>`, for messages and headers. */
@@ -59,6 +120,15 @@ const connectionCodes = new Set([
   'UND_ERR_CLOSED',
 ])
 
+function findTooLarge(error: unknown): ResponseTooLargeError | undefined {
+  let current: unknown = error
+  for (let depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
+    if (ResponseTooLargeError.is(current)) return current
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 function causeCodes(error: unknown): string[] {
   const codes: string[] = []
   let current: unknown = error
@@ -77,6 +147,14 @@ function causeCodes(error: unknown): string[] {
 export function failureOf(error: unknown, target: string, signal?: AbortSignalLike): unknown {
   if (signal?.aborted) return signal.reason
   if (ProviderError.is(error)) return error
+  const tooLarge = findTooLarge(error)
+  if (tooLarge) {
+    return new ProviderError(
+      'response_too_large',
+      target,
+      `${target}: its answer is over the limit of ${tooLarge.maxBytes} bytes (maxResponseBytes).`,
+    )
+  }
   const codes = causeCodes(error)
   if (codes.includes('UND_ERR_CONNECT_TIMEOUT'))
     return new ProviderError('connect_timeout', target, `${target}: connect timeout.`)
@@ -137,11 +215,12 @@ export async function statusError(response: UpstreamResponse, upstream: Upstream
   const retryAfterMs = retryAfterOf(response.headers)
   let text = ''
   try {
-    text = await response.text()
+    text = await response.text({ maxBytes: ERROR_BODY_BYTES, over: 'cut' })
   } catch {
     // The status says enough; a body that fails to arrive adds nothing.
   }
-  const { message, code, param } = describeErrorBody(text.slice(0, 8192))
+  // Sliced again: a `fetch` injected by a test or an embedder may return a plain Response.
+  const { message, code, param } = describeErrorBody(text.slice(0, ERROR_BODY_BYTES))
   const detail = message ? `: ${redactSecrets(message, upstream.secrets).slice(0, 300)}` : '.'
   return new ProviderError(
     'upstream_status',

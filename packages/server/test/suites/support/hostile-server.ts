@@ -1,7 +1,8 @@
 /**
  * A real `modelport serve` in its own process for the hostile-load suites: its memory is its own, its
  * stdout (every JSON log line) is kept whole for "no key in any log line", and `watch()` measures it from
- * outside while an attack runs — resident memory sampled every 25 ms, a liveness probe every 20 ms, and
+ * outside while an attack runs — from a process of its own, resident memory sampled every 25 ms and a
+ * liveness probe every 20 ms — and
  * the event loop's longest delay as the server's own `/metrics` reports it (perf_hooks'
  * monitorEventLoopDelay, reset at each scrape).
  */
@@ -45,13 +46,52 @@ export interface WatchReport {
 export const rssMiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
 
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
+/**
+ * The watcher, in a process of its own so the test's own work (building a request, reading an answer)
+ * never delays a probe: it samples the server's resident memory every 25 ms and asks liveness every 20 ms
+ * until its stdin closes, then prints its figures.
+ */
+const WATCHER = `
+const [url, pid] = process.argv.slice(1)
+const { readFileSync } = require('node:fs')
+const rss = () => Number(/VmRSS:\\s+(\\d+) kB/.exec(readFileSync('/proc/' + pid + '/status', 'utf8'))[1]) / 1024
+const baseline = rss()
+let peak = baseline
+let watching = true
+const latencies = []
+let failures = 0
+const sampler = setInterval(() => { try { peak = Math.max(peak, rss()) } catch {} }, 25)
+process.stdin.on('end', () => { watching = false }).resume()
+;(async () => {
+  // One probe first, so the figures hold no connection set-up.
+  await fetch(url + '/v2/health/live').then((answer) => answer.arrayBuffer()).catch(() => {})
+  process.stdout.write('started\\n')
+  while (watching) {
+    const started = performance.now()
+    try {
+      const answer = await fetch(url + '/v2/health/live', { signal: AbortSignal.timeout(2000) })
+      await answer.arrayBuffer()
+      if (answer.status !== 200) failures++
+    } catch { failures++ }
+    latencies.push(performance.now() - started)
+    await new Promise((done) => setTimeout(done, 20))
+  }
+  clearInterval(sampler)
+  try { peak = Math.max(peak, rss()) } catch {}
+  const sorted = latencies.sort((a, b) => a - b)
+  const p99 = sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] : 0
+  process.stdout.write(JSON.stringify({
+    rssBaselineMiB: Math.round(baseline),
+    rssPeakMiB: Math.round(peak),
+    livenessP99Ms: Math.round(p99 * 10) / 10,
+    livenessMaxMs: Math.round((sorted.at(-1) ?? 0) * 10) / 10,
+    livenessFailures: failures,
+    probes: latencies.length,
+  }))
+})()
+`
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return 0
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
-}
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
 async function eventLoopMaxMs(url: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text()
@@ -120,43 +160,22 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
         .map((line) => JSON.parse(line) as Record<string, unknown>),
     async watch() {
       await eventLoopMaxMs(url)
-      const rssBaselineMiB = rssMiB(pid)
-      let rssPeakMiB = rssBaselineMiB
-      const latencies: number[] = []
-      let failures = 0
-      let watching = true
-      const sampler = setInterval(() => {
-        rssPeakMiB = Math.max(rssPeakMiB, rssMiB(pid))
-      }, 25)
-      const prober = (async () => {
-        while (watching) {
-          const started = performance.now()
-          try {
-            const answer = await fetch(`${url}/v2/health/live`, { signal: AbortSignal.timeout(2000) })
-            await answer.arrayBuffer()
-            if (answer.status !== 200) failures++
-          } catch {
-            failures++
-          }
-          latencies.push(performance.now() - started)
-          await sleep(20)
-        }
-      })()
+      const watcher = spawn(process.execPath, ['-e', WATCHER, url, String(pid)], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      })
+      let report = ''
+      watcher.stdout?.on('data', (data) => (report += data))
+      await new Promise<void>((done) => watcher.stdout?.once('data', () => done()))
       return {
         async stop() {
-          watching = false
-          await prober
-          clearInterval(sampler)
-          rssPeakMiB = Math.max(rssPeakMiB, rssMiB(pid))
-          return {
-            rssBaselineMiB: Math.round(rssBaselineMiB),
-            rssPeakMiB: Math.round(rssPeakMiB),
-            livenessP99Ms: Math.round(percentile(latencies, 99) * 10) / 10,
-            livenessMaxMs: Math.round(Math.max(0, ...latencies) * 10) / 10,
-            livenessFailures: failures,
-            probes: latencies.length,
-            eventLoopMaxMs: Math.round((await eventLoopMaxMs(url)) * 10) / 10,
-          }
+          const ended = new Promise<void>((done) => watcher.once('exit', () => done()))
+          watcher.stdin?.end()
+          await ended
+          const figures = JSON.parse(report.slice(report.indexOf('\n') + 1)) as Omit<
+            WatchReport,
+            'eventLoopMaxMs'
+          >
+          return { ...figures, eventLoopMaxMs: Math.round((await eventLoopMaxMs(url)) * 10) / 10 }
         },
       }
     },
