@@ -12,7 +12,12 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { Agent, type Dispatcher } from 'undici'
 import type { AbortSignalLike } from './cancellation.js'
 import type { HttpConfig } from './config/config-types.js'
-import type { FetchFunction, UpstreamResponse } from './providers/provider-http.js'
+import {
+  type FetchFunction,
+  MAX_REDIRECTS,
+  redirectHeaders,
+  type UpstreamResponse,
+} from './providers/provider-http.js'
 import {
   BodyCollector,
   type BodyLimit,
@@ -29,9 +34,6 @@ export interface OutboundHttp {
 }
 
 type IncomingHeaders = Dispatcher.ResponseData['headers']
-
-/** As many redirects as `fetch` follows. */
-const MAX_REDIRECTS = 20
 
 const decoders: Record<string, () => NodeJS.ReadWriteStream> = {
   gzip: createGunzip,
@@ -207,11 +209,7 @@ export function createOutboundHttp(config: HttpConfig): OutboundHttp {
         headers = rest
       }
       const next = new URL(location, target)
-      // Credentials are not sent on to another origin.
-      if (next.origin !== target.origin) {
-        const { authorization: _, ...rest } = headers
-        headers = rest
-      }
+      headers = redirectHeaders(headers, target, next)
       target = next
     }
   }

@@ -7,7 +7,6 @@
 import { type AbortSignalLike, toAbortSignal } from '../cancellation.js'
 import { badRequest } from '../errors.js'
 import { ProviderError } from './provider-error.js'
-import { redactSecrets } from './redact.js'
 import {
   type BodyLimit,
   countingStream,
@@ -18,6 +17,7 @@ import {
   ResponseTooLargeError,
   readWebBody,
 } from './response-limit.js'
+import { upstreamCode, upstreamMessage, upstreamParam } from './upstream-text.js'
 
 /** What a provider sends: always a POST of JSON text. */
 export interface UpstreamInit {
@@ -87,13 +87,62 @@ class BoundedWebResponse implements UpstreamResponse {
   }
 }
 
-/** The runtime's own `fetch` (a plain function call: Workers refuse one invoked with another `this`). */
+/** Headers that say nothing secret, and so may follow a redirect to another origin. */
+const portableHeaders = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'anthropic-version',
+  'content-type',
+  'user-agent',
+])
+
+/**
+ * The headers for the next hop of a redirect. To another origin (scheme, host or port) only the
+ * portable ones go: `Authorization`, `x-api-key`, a provider's custom headers — anything configured that
+ * could be a credential — stay behind, whatever it is called.
+ */
+export function redirectHeaders(headers: Record<string, string>, from: URL, to: URL): Record<string, string> {
+  if (from.origin === to.origin) return headers
+  const kept: Record<string, string> = {}
+  for (const name in headers)
+    if (portableHeaders.has(name.toLowerCase())) kept[name] = headers[name] as string
+  return kept
+}
+
+/** As many redirects as `fetch` follows. */
+export const MAX_REDIRECTS = 20
+
+/**
+ * The runtime's own `fetch` (a plain function call: Workers refuse one invoked with another `this`),
+ * following redirects itself so that no credential header reaches another origin.
+ */
 export function boundedWebFetch(maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): FetchFunction {
-  return async (url, init) =>
-    new BoundedWebResponse(
-      await globalThis.fetch(url, { ...init, signal: toAbortSignal(init.signal) }),
-      maxResponseBytes,
-    )
+  return async (url, init) => {
+    const signal = toAbortSignal(init.signal)
+    let target = new URL(url)
+    let method: string = init.method
+    let body: string | undefined = init.body
+    let headers = init.headers
+    for (let redirects = 0; ; redirects++) {
+      const response = await globalThis.fetch(target, { method, headers, body, signal, redirect: 'manual' })
+      const location =
+        response.status >= 300 && response.status < 400 ? response.headers.get('location') : null
+      if (location === null || redirects === MAX_REDIRECTS)
+        return new BoundedWebResponse(response, maxResponseBytes)
+      await response.body?.cancel().catch(() => {})
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
+        method = 'GET'
+        body = undefined
+      }
+      const next = new URL(location, target)
+      headers = redirectHeaders(headers, target, next)
+      target = next
+    }
+  }
 }
 
 /** The runtime's own `fetch`, answers read within the default budget. */
@@ -186,31 +235,33 @@ export function retryAfterOf(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-const plainCode = /^[A-Za-z0-9_.-]{1,64}$/
-
-/** The message, code and param an upstream put in its error body, whatever its dialect. */
-function describeErrorBody(text: string): { message?: string; code?: string; param?: string } {
+/** The message, code and param an upstream put in its error body, whatever its dialect, sanitized. */
+function describeErrorBody(
+  text: string,
+  secrets: readonly string[],
+): { message?: string; code?: string; param: string | null } {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
     const trimmed = text.trim()
-    return trimmed && !trimmed.startsWith('<') ? { message: trimmed } : {}
+    return trimmed && !trimmed.startsWith('<')
+      ? { message: upstreamMessage(trimmed, secrets), param: null }
+      : { param: null }
   }
   const body = parsed as Record<string, unknown> | null
   const error = body?.error
   const inner = (typeof error === 'object' && error !== null ? error : body) as Record<string, unknown> | null
   const message =
     typeof error === 'string' ? error : (inner?.message ?? inner?.detail ?? body?.message ?? body?.detail)
-  const code = inner?.code ?? inner?.type
   return {
-    message: typeof message === 'string' ? message : undefined,
-    code: typeof code === 'string' && plainCode.test(code) ? code : undefined,
-    param: typeof inner?.param === 'string' ? inner.param : undefined,
+    message: typeof message === 'string' ? upstreamMessage(message, secrets) : undefined,
+    code: upstreamCode(inner?.code) ?? upstreamCode(inner?.type),
+    param: upstreamParam(inner?.param, secrets),
   }
 }
 
-/** The error for a non-2xx answer: `openai/gpt-4o-mini answered 400: <upstream message, redacted>`. */
+/** The error for a non-2xx answer: `openai/gpt-4o-mini answered 400: <upstream message, sanitized>`. */
 export async function statusError(response: UpstreamResponse, upstream: Upstream): Promise<ProviderError> {
   const retryAfterMs = retryAfterOf(response.headers)
   let text = ''
@@ -220,8 +271,8 @@ export async function statusError(response: UpstreamResponse, upstream: Upstream
     // The status says enough; a body that fails to arrive adds nothing.
   }
   // Sliced again: a `fetch` injected by a test or an embedder may return a plain Response.
-  const { message, code, param } = describeErrorBody(text.slice(0, ERROR_BODY_BYTES))
-  const detail = message ? `: ${redactSecrets(message, upstream.secrets).slice(0, 300)}` : '.'
+  const { message, code, param } = describeErrorBody(text.slice(0, ERROR_BODY_BYTES), upstream.secrets)
+  const detail = message ? `: ${message}` : '.'
   return new ProviderError(
     'upstream_status',
     upstream.target,

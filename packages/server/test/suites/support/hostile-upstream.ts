@@ -62,9 +62,17 @@ export async function startHostileUpstream(leak: string, elsewhere?: () => strin
     for await (const part of req) text += part
     if (req.url?.startsWith('/landing')) {
       res.writeHead(200, { 'content-type': 'application/json' })
-      return res.end(
-        JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: 'landed' } }] }),
-      )
+      const anthropic = {
+        id: 'msg_landed',
+        type: 'message',
+        role: 'assistant',
+        model: 'landed',
+        content: [{ type: 'text', text: 'landed' }],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      }
+      const openai = { choices: [{ index: 0, message: { role: 'assistant', content: 'landed' } }] }
+      return res.end(JSON.stringify(req.url.endsWith('/messages') ? anthropic : openai))
     }
     const model = (JSON.parse(text || '{}') as { model?: string }).model ?? ''
     const json = (status: number, value: unknown) => {
@@ -124,10 +132,10 @@ export async function startHostileUpstream(leak: string, elsewhere?: () => strin
         return
       }
       case 'redirect-away':
-        res.writeHead(307, { location: `${elsewhere?.()}/landing` })
+        res.writeHead(307, { location: `${elsewhere?.()}/landing${req.url}` })
         return res.end()
       case 'redirect-home':
-        res.writeHead(307, { location: '/landing' })
+        res.writeHead(307, { location: `/landing${req.url}` })
         return res.end()
       default:
         return json(200, {
