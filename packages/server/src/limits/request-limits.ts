@@ -26,6 +26,14 @@ export interface RequestLimits {
   maxImageBytes: number
   /** Longest audio `/v1/audio/vad` accepts, in seconds. */
   maxAudioSeconds: number
+  /** OCR requests that may run at once, and wait for a turn; past both, a 429 at once. */
+  ocrConcurrency: number
+  ocrQueue: number
+  /** VAD requests that may run at once, and wait for a turn. */
+  vadConcurrency: number
+  vadQueue: number
+  /** Requests to local models (tensor inference, OCR, VAD) in the process at once, waiting ones too. */
+  maxInFlight: number
 }
 
 export const defaultLimits: RequestLimits = {
@@ -36,7 +44,16 @@ export const defaultLimits: RequestLimits = {
   maxImagePixels: 40_000_000,
   maxImageBytes: 20 * 1024 * 1024,
   maxAudioSeconds: 3600,
+  // One OCR request on a 960-pixel image holds ~150 MB while it runs, and two cores serve two at once.
+  ocrConcurrency: 2,
+  ocrQueue: 16,
+  vadConcurrency: 4,
+  vadQueue: 32,
+  maxInFlight: 256,
 }
+
+/** Limits that may be 0 (no queue at all); the others are at least 1. */
+export const zeroAllowed: readonly (keyof RequestLimits)[] = ['ocrQueue', 'vadQueue']
 
 export const limitNames = Object.keys(defaultLimits) as (keyof RequestLimits)[]
 

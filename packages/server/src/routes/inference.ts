@@ -9,6 +9,8 @@ import {
   InferenceRequestHeader as validateInferenceRequestHeader,
 } from '../generated/validators.js'
 import { checkBody, readJson } from '../http/body.js'
+import type { Admission } from '../limits/admission.js'
+import { admitted } from '../limits/admitted.js'
 import type { ModelRegistry } from '../models/registry.js'
 import { splitBody } from '../tensors/binary.js'
 import { decodeInputs, encodeResponse, type RequestHeader, selectOutputs } from '../tensors/request.js'
@@ -40,9 +42,18 @@ export interface InferenceOptions {
   maxTensorElements: number
   /** Most bytes one response may carry; over it, a 413. */
   maxOutputBytes: number
+  /** Gates a request passes before its body is read (the process-wide in-flight budget). */
+  admissions?: Admission[]
 }
 
-export function inferenceRoutes({ registry, server, maxTensorElements, maxOutputBytes }: InferenceOptions) {
+export function inferenceRoutes({
+  registry,
+  server,
+  maxTensorElements,
+  maxOutputBytes,
+  admissions = [],
+}: InferenceOptions) {
+  const admit = admitted(...admissions)
   const metadata = (c: Context) => {
     const { model, version } = c.req.param()
     const entry = registry.entry(model as string)
@@ -124,6 +135,6 @@ export function inferenceRoutes({ registry, server, maxTensorElements, maxOutput
     .get('/v2/models/:model/versions/:version', metadata)
     .get('/v2/models/:model/ready', ready)
     .get('/v2/models/:model/versions/:version/ready', ready)
-    .post('/v2/models/:model/infer', infer)
-    .post('/v2/models/:model/versions/:version/infer', infer)
+    .post('/v2/models/:model/infer', admit, infer)
+    .post('/v2/models/:model/versions/:version/infer', admit, infer)
 }

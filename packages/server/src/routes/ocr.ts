@@ -9,6 +9,8 @@ import { OcrJsonRequest as validateOcrJsonRequest } from '../generated/validator
 import { readJson } from '../http/body.js'
 import { bodyLimit } from '../http/body-limit.js'
 import { errorBody } from '../http/errors.js'
+import type { Admission } from '../limits/admission.js'
+import { admitted } from '../limits/admitted.js'
 import type { OcrService } from '../tasks/ocr/types.js'
 
 type Schemas = components['schemas']
@@ -82,7 +84,9 @@ async function readImage(c: Context, type: string): Promise<{ image: Uint8Array;
   return { image: imageFromJson(request.image), minConfidence: request.min_confidence }
 }
 
-export function ocrRoutes(ocr: OcrService) {
+/** `admissions`: gates a request passes before its body is read (OCR's own, the process-wide one). */
+export function ocrRoutes(ocr: OcrService, admissions: Admission[] = []) {
+  const admit = admitted(...admissions)
   const onError = (c: Context) =>
     c.json(
       errorBody(
@@ -111,6 +115,8 @@ export function ocrRoutes(ocr: OcrService) {
       ocr.assertReady()
       return RAW_TYPES.includes(type) ? rawLimit(c, next) : encodedLimit(c, next)
     },
+    // After the checks that need no body, before the body is read or decoded.
+    admit,
     async (c) => {
       const queryConfidence = confidenceFrom(c.req.query('min_confidence'), "The query's 'min_confidence'")
       const { image, minConfidence } = await readImage(c, mediaType(c))

@@ -5,6 +5,8 @@
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
 import { badRequest, unsupportedMedia } from '../errors.js'
+import type { Admission } from '../limits/admission.js'
+import { admitted } from '../limits/admitted.js'
 import type { ModelRegistry } from '../models/registry.js'
 import {
   checkSileroSignature,
@@ -19,6 +21,8 @@ export interface VadRouteOptions {
   model?: string
   /** Longest audio accepted, in seconds. */
   maxAudioSeconds: number
+  /** Gates a request passes before its body is read (VAD's own, the process-wide one). */
+  admissions?: Admission[]
 }
 
 const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave', 'application/octet-stream']
@@ -85,17 +89,35 @@ async function readRequest(c: Context): Promise<{ wav: Uint8Array; options: VadO
   return { wav: new Uint8Array(await c.req.arrayBuffer()), options }
 }
 
-export function vadRoutes({ registry, model = 'silero-vad', maxAudioSeconds }: VadRouteOptions) {
-  return new Hono().post('/v1/audio/vad', async (c) => {
+export function vadRoutes({
+  registry,
+  model = 'silero-vad',
+  maxAudioSeconds,
+  admissions = [],
+}: VadRouteOptions) {
+  const ready = () => {
     const { model: loaded } = registry.ready(model)
     checkSileroSignature(loaded, model)
-    const { wav, options } = await readRequest(c)
-    const result = await detectSpeech(loaded, wav, {
-      ...options,
-      maxSeconds: maxAudioSeconds,
-      signal: c.req.raw.signal,
-    })
-    const body: components['schemas']['VadResponse'] = { model, ...result }
-    return c.json(body)
-  })
+    return loaded
+  }
+  return new Hono().post(
+    '/v1/audio/vad',
+    async (_c, next) => {
+      // A model that cannot serve is a 503 before the request waits for a turn.
+      ready()
+      await next()
+    },
+    admitted(...admissions),
+    async (c) => {
+      const loaded = ready()
+      const { wav, options } = await readRequest(c)
+      const result = await detectSpeech(loaded, wav, {
+        ...options,
+        maxSeconds: maxAudioSeconds,
+        signal: c.req.raw.signal,
+      })
+      const body: components['schemas']['VadResponse'] = { model, ...result }
+      return c.json(body)
+    },
+  )
 }
