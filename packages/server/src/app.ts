@@ -137,7 +137,9 @@ export function createApp(options: AppOptions) {
           extensions: ['binary_tensor_data', 'model_repository', 'statistics'],
         },
         maxTensorElements: options.maxTensorElements ?? limits.maxTensorElements,
+        maxBytesElements: limits.maxBytesElements,
         maxOutputBytes: limits.maxOutputBytes,
+        maxJsonBodyBytes: limits.maxJsonBodyBytes,
         admissions: admissions.inference,
       }),
     )

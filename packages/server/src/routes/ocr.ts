@@ -9,6 +9,7 @@ import { OcrJsonRequest as validateOcrJsonRequest } from '../generated/validator
 import { readJson } from '../http/body.js'
 import { bodyLimit } from '../http/body-limit.js'
 import { errorBody } from '../http/errors.js'
+import { readForm } from '../http/multipart.js'
 import type { Admission } from '../limits/admission.js'
 import { admitted } from '../limits/admitted.js'
 import type { OcrService } from '../tasks/ocr/types.js'
@@ -60,12 +61,7 @@ function confidenceFrom(value: unknown, where: string): number | undefined {
 async function readImage(c: Context, type: string): Promise<{ image: Uint8Array; minConfidence?: number }> {
   if (RAW_TYPES.includes(type)) return { image: await c.req.bytes() }
   if (type === 'multipart/form-data') {
-    let form: FormData
-    try {
-      form = await c.req.formData()
-    } catch {
-      throw badRequest('invalid_multipart', 'The multipart body could not be parsed.')
-    }
+    const form = await readForm(c)
     const file = form.get('image')
     if (file === null)
       throw badRequest('missing_image', "The multipart body needs a file field named 'image'.", 'image')

@@ -5,6 +5,7 @@
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
 import { badRequest, unsupportedMedia } from '../errors.js'
+import { readForm } from '../http/multipart.js'
 import type { Admission } from '../limits/admission.js'
 import { admitted } from '../limits/admitted.js'
 import type { ModelRegistry } from '../models/registry.js'
@@ -65,12 +66,7 @@ async function readRequest(c: Context): Promise<{ wav: Uint8Array; options: VadO
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
   const query: Lookup = (name) => c.req.query(name)
   if (type === 'multipart/form-data') {
-    let form: FormData
-    try {
-      form = await c.req.formData()
-    } catch {
-      throw badRequest('invalid_multipart', 'The multipart body could not be parsed.')
-    }
+    const form = await readForm(c)
     const audio = form.get('audio')
     if (audio === null || typeof audio === 'string')
       throw badRequest('missing_audio', "The multipart body needs a file field named 'audio'.", 'audio')

@@ -24,12 +24,18 @@ export function outputTooLarge(maxBytes: number, output: string) {
   )
 }
 
-/** UTF-8 length of a string without encoding it. */
+/** UTF-8 length of a string without encoding it (a lone surrogate counts as the U+FFFD it becomes). */
 export function utf8Length(text: string): number {
   let bytes = text.length
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i)
-    if (unit >= 0x80) bytes += unit >= 0x800 && (unit < 0xd800 || unit > 0xdfff) ? 2 : 1
+    if (unit < 0x80) continue
+    if (unit < 0x800) bytes += 1
+    else if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      // A pair: 2 units, 4 bytes.
+      bytes += 2
+      i++
+    } else bytes += 2
   }
   return bytes
 }

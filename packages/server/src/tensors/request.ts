@@ -6,7 +6,7 @@ import { type components, joinBinaryBody } from '@modelport/sdk'
 import { badRequest } from '../errors.js'
 import type { HostTensor, TensorMetadata } from '../runtime/types.js'
 import { binarySize, decodeBinaryInput, encodeBinary } from './binary.js'
-import { decodeInput, encodeOutput } from './codec.js'
+import { decodeInput, encodeOutput, type TensorLimits } from './codec.js'
 import { writeOutputText } from './json-text.js'
 import { binaryBytes, jsonBytesAtLeast, OutputBudget } from './output-budget.js'
 
@@ -41,7 +41,7 @@ export function decodeInputs(
   request: RequestHeader,
   declared: TensorMetadata[],
   binary: Uint8Array | undefined,
-  maxElements: number,
+  limits: TensorLimits,
 ): Record<string, HostTensor> {
   const feeds: Record<string, HostTensor> = {}
   let offset = 0
@@ -65,7 +65,7 @@ export function decodeInputs(
           'inputs',
         )
       }
-      feeds[input.name] = decodeInput(input as Schemas['RequestInput'], meta, maxElements)
+      feeds[input.name] = decodeInput(input as Schemas['RequestInput'], meta, limits)
       continue
     }
     if (!binary) {
@@ -89,7 +89,7 @@ export function decodeInputs(
         'inputs',
       )
     }
-    feeds[input.name] = decodeBinaryInput(input, meta, binary.subarray(offset, offset + size), maxElements)
+    feeds[input.name] = decodeBinaryInput(input, meta, binary.subarray(offset, offset + size), limits)
     offset += size
   }
   if (binary && offset !== binary.byteLength) {

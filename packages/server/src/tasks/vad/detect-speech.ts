@@ -1,7 +1,7 @@
 /** Voice activity detection: WAV bytes in, speech segments in seconds out. */
 import { tooLarge } from '../../errors.js'
 import type { LoadedModel } from '../../runtime/types.js'
-import { MODEL_SAMPLE_RATE, resampleTo16k } from './resample.js'
+import { MODEL_SAMPLE_RATE, resampleInBlocks } from './resample.js'
 import { type SegmentOptions, speechSegments } from './segments.js'
 import { speechProbabilities, WINDOW_SAMPLES } from './silero.js'
 import { parseWav } from './wav.js'
@@ -41,7 +41,7 @@ export async function detectSpeech(
       'audio_too_long',
     )
   }
-  const samples = resampleTo16k(audio.mono(), audio.sampleRate)
+  const samples = await resampleInBlocks(await audio.mono(), audio.sampleRate)
   const probabilities = await speechProbabilities(model, samples, options.signal)
   const segments = speechSegments(probabilities, {
     ...options,
