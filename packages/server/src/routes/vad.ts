@@ -4,7 +4,8 @@
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
-import { badRequest, unsupportedMedia } from '../errors.js'
+import { badRequest, ModelportError, unsupportedMedia } from '../errors.js'
+import { clientSignal } from '../http/client-signal.js'
 import { readForm } from '../http/multipart.js'
 import type { Admission } from '../limits/admission.js'
 import { admitted } from '../limits/admitted.js'
@@ -14,7 +15,11 @@ import {
   DEFAULT_VAD_OPTIONS,
   detectSpeech,
   type VadOptions,
+  type VadResult,
 } from '../tasks/vad/index.js'
+
+const clientClosed = () =>
+  new ModelportError(503, 'server_error', 'client_closed_request', 'The client closed the request.')
 
 export interface VadRouteOptions {
   registry: ModelRegistry
@@ -107,11 +112,15 @@ export function vadRoutes({
     async (c) => {
       const loaded = ready()
       const { wav, options } = await readRequest(c)
-      const result = await detectSpeech(loaded, wav, {
-        ...options,
-        maxSeconds: maxAudioSeconds,
-        signal: c.req.raw.signal,
-      })
+      const signal = clientSignal(c)
+      let result: VadResult
+      try {
+        result = await detectSpeech(loaded, wav, { ...options, maxSeconds: maxAudioSeconds, signal })
+      } catch (error) {
+        // A client that left stops its work at the next window; its request ends logged as closed.
+        if (signal.aborted) throw clientClosed()
+        throw error
+      }
       const body: components['schemas']['VadResponse'] = { model, ...result }
       return c.json(body)
     },

@@ -1,4 +1,5 @@
 /** Voice activity detection: WAV bytes in, speech segments in seconds out. */
+import type { AbortSignalLike } from '../../cancellation.js'
 import { tooLarge } from '../../errors.js'
 import type { LoadedModel } from '../../runtime/types.js'
 import { MODEL_SAMPLE_RATE, resampleInBlocks } from './resample.js'
@@ -32,7 +33,7 @@ const seconds = (samples: number) => Math.round((samples / MODEL_SAMPLE_RATE) * 
 export async function detectSpeech(
   model: LoadedModel,
   wav: Uint8Array,
-  options: VadOptions & { maxSeconds: number; signal?: AbortSignal },
+  options: VadOptions & { maxSeconds: number; signal?: AbortSignalLike },
 ): Promise<VadResult> {
   const audio = parseWav(wav)
   if (audio.duration > options.maxSeconds) {
