@@ -49,11 +49,8 @@ export class Admission {
    * signal's reason when the client leaves while waiting.
    */
   async enter(signal?: AbortSignalLike): Promise<() => void> {
-    if (this.#running < this.limits.concurrency && this.#waiting.length === 0) {
-      this.#running++
-      this.#count()
-      return this.#releaser()
-    }
+    const now = this.tryEnter()
+    if (now) return now
     if (this.#waiting.length >= this.limits.queue) {
       this.stats.refused++
       const turns = Math.ceil((this.#waiting.length + 1) / this.limits.concurrency)
@@ -81,6 +78,14 @@ export class Admission {
       this.#count()
     })
     // The slot was handed over by the release that admitted this request (see `#next`).
+    return this.#releaser()
+  }
+
+  /** A `release` when the request may run at once (no one waiting, a place free); undefined otherwise. */
+  tryEnter(): (() => void) | undefined {
+    if (this.#running >= this.limits.concurrency || this.#waiting.length > 0) return undefined
+    this.#running++
+    this.#count()
     return this.#releaser()
   }
 

@@ -4,16 +4,24 @@
  * waiting ends as `client_closed_request`, never as an unexpected error.
  */
 import type { MiddlewareHandler } from 'hono'
+import type { AbortSignalLike } from '../cancellation.js'
 import { ModelportError } from '../errors.js'
 import { clientSignal } from '../http/client-signal.js'
 import type { Admission } from './admission.js'
 
 export function admitted(...gates: Admission[]): MiddlewareHandler {
   return async (c, next) => {
-    const signal = clientSignal(c)
+    let signal: AbortSignalLike | undefined
     const releases: (() => void)[] = []
     try {
       for (const gate of gates) {
+        // Most requests find a place free: no wait, so no watch on the client either.
+        const now = gate.tryEnter()
+        if (now) {
+          releases.push(now)
+          continue
+        }
+        signal ??= clientSignal(c)
         try {
           releases.push(await gate.enter(signal))
         } catch (error) {
