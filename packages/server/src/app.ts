@@ -8,6 +8,7 @@ import { tooLarge } from './errors.js'
 import { type AuthOptions, apiKeyAuth } from './http/auth.js'
 import { bodyLimit } from './http/body-limit.js'
 import { type ErrorLogger, errorBody, handleError, notFoundRoute } from './http/errors.js'
+import { Admission } from './limits/admission.js'
 import { rateLimits } from './limits/rate-limit.js'
 import type { RateLimiter } from './limits/rate-limiter.js'
 import { defaultLimits, type RequestLimits } from './limits/request-limits.js'
@@ -97,6 +98,25 @@ export function createApp(options: AppOptions) {
       },
     }),
   )
+  // Local-model work is admitted per task and, across them, up to a process-wide number in flight.
+  const inFlight = new Admission('local models', 'maxInFlight', { concurrency: limits.maxInFlight, queue: 0 })
+  const admissions = {
+    inference: [inFlight],
+    ocr: [
+      inFlight,
+      new Admission('OCR', 'ocrConcurrency, ocrQueue', {
+        concurrency: limits.ocrConcurrency,
+        queue: limits.ocrQueue,
+      }),
+    ],
+    vad: [
+      inFlight,
+      new Admission('VAD', 'vadConcurrency, vadQueue', {
+        concurrency: limits.vadConcurrency,
+        queue: limits.vadQueue,
+      }),
+    ],
+  }
   app.route('/', docsRoutes(options.docs))
   if (metrics?.render) app.route('/', metricsRoutes(metrics.render))
   const router = options.router ?? createRouter(emptyConfig, { localEmbeddings: options.localEmbeddings })
@@ -117,12 +137,16 @@ export function createApp(options: AppOptions) {
           extensions: ['binary_tensor_data', 'model_repository', 'statistics'],
         },
         maxTensorElements: options.maxTensorElements ?? limits.maxTensorElements,
+        maxBytesElements: limits.maxBytesElements,
+        maxOutputBytes: limits.maxOutputBytes,
+        maxJsonBodyBytes: limits.maxJsonBodyBytes,
+        admissions: admissions.inference,
       }),
     )
     const maxAudioSeconds = options.maxAudioSeconds ?? limits.maxAudioSeconds
-    app.route('/', vadRoutes({ registry: options.registry, maxAudioSeconds }))
+    app.route('/', vadRoutes({ registry: options.registry, maxAudioSeconds, admissions: admissions.vad }))
   }
-  if (options.ocr) app.route('/', ocrRoutes(options.ocr))
+  if (options.ocr) app.route('/', ocrRoutes(options.ocr, admissions.ocr))
   if (!options.registry) app.route('/', noLocalModelsRoutes({ name: SERVER_NAME, version: SERVER_VERSION }))
   app.notFound(notFoundRoute)
   app.onError(handleError(log))

@@ -7,13 +7,25 @@
  * decompressing a compressed body. undici's redirect and decompress interceptors measured about a
  * third off a bare proxy's throughput on every request, redirected or not.
  */
-import { pipeline, Readable } from 'node:stream'
-import { buffer } from 'node:stream/consumers'
+import { pipeline, type Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { Agent, type Dispatcher } from 'undici'
 import type { AbortSignalLike } from './cancellation.js'
 import type { HttpConfig } from './config/config-types.js'
-import type { FetchFunction, UpstreamResponse } from './providers/provider-http.js'
+import {
+  type FetchFunction,
+  MAX_REDIRECTS,
+  redirectHeaders,
+  type UpstreamResponse,
+} from './providers/provider-http.js'
+import {
+  BodyCollector,
+  type BodyLimit,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  declaredOver,
+  effectiveLimit,
+  ResponseTooLargeError,
+} from './providers/response-limit.js'
 
 export interface OutboundHttp {
   fetch: FetchFunction
@@ -22,9 +34,6 @@ export interface OutboundHttp {
 }
 
 type IncomingHeaders = Dispatcher.ResponseData['headers']
-
-/** As many redirects as `fetch` follows. */
-const MAX_REDIRECTS = 20
 
 const decoders: Record<string, () => NodeJS.ReadWriteStream> = {
   gzip: createGunzip,
@@ -49,21 +58,53 @@ class HeaderView {
   }
 }
 
+/**
+ * A Node body as a web stream, read only when the reader pulls, and failed once past `maxBytes`. Not
+ * `Readable.toWeb`: its adapter pushes on 'data', and a body cancelled while data still flowed made Node
+ * 20 throw from an enqueue on the closed controller — an uncaught exception that ended the process.
+ */
+function webStreamOf(source: Readable, maxBytes: number): ReadableStream<Uint8Array> {
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  let bytes = 0
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next()
+        if (next.done) return controller.close()
+        bytes += next.value.byteLength
+        if (bytes > maxBytes) {
+          source.destroy()
+          throw new ResponseTooLargeError(maxBytes)
+        }
+        controller.enqueue(new Uint8Array(next.value.buffer, next.value.byteOffset, next.value.byteLength))
+      },
+      async cancel() {
+        source.destroy()
+        await chunks.return?.()
+      },
+    },
+    { highWaterMark: 0 },
+  )
+}
+
 class DispatcherResponse implements UpstreamResponse {
   readonly status: number
   readonly headers: HeaderView
   readonly #raw: Dispatcher.ResponseData['body']
   /** The body decompressed, when it came compressed. */
   readonly #decoded: Readable | undefined
+  readonly #maxBytes: number
   #stream: ReadableStream<Uint8Array> | undefined
 
-  constructor(answer: Dispatcher.ResponseData) {
+  constructor(answer: Dispatcher.ResponseData, maxBytes: number) {
     this.status = answer.statusCode
     this.headers = new HeaderView(answer.headers)
     this.#raw = answer.body
+    this.#maxBytes = maxBytes
     const encoding = headerOf(answer.headers, 'content-encoding')?.trim().toLowerCase()
     const decoder = encoding ? decoders[encoding] : undefined
     // A failure on either side destroys both: a cut upstream fails the read, a cancelled read the request.
+    // The budget counts decompressed bytes: a small compressed body may expand a thousandfold.
     this.#decoded = decoder && (pipeline(answer.body, decoder(), () => {}) as unknown as Readable)
   }
 
@@ -72,13 +113,28 @@ class DispatcherResponse implements UpstreamResponse {
   }
 
   get body(): ReadableStream<Uint8Array> {
-    this.#stream ??= Readable.toWeb(this.#decoded ?? this.#raw) as ReadableStream<Uint8Array>
+    this.#stream ??= webStreamOf(this.#decoded ?? this.#raw, this.#maxBytes)
     return this.#stream
   }
 
-  async text(): Promise<string> {
-    if (!this.#decoded) return this.#raw.text()
-    return (await buffer(this.#decoded)).toString('utf8')
+  async text(limit?: BodyLimit): Promise<string> {
+    const bounded = effectiveLimit(this.#maxBytes, limit)
+    const source = this.#decoded ?? this.#raw
+    const declared = this.#decoded ? null : this.headers.get('content-length')
+    if (bounded.over === 'fail' && declaredOver(declared, bounded.maxBytes)) {
+      source.destroy()
+      throw new ResponseTooLargeError(bounded.maxBytes)
+    }
+    // A declared length within the limit is all undici reads: its own collector is the fastest.
+    if (bounded.over === 'fail' && declared !== null && declared !== '') return this.#raw.text()
+    const collector = new BodyCollector(bounded)
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) if (!collector.add(chunk)) break
+    } finally {
+      // Whatever was left unread (a body cut at its limit, or failed past it) is not waited for.
+      if (!source.readableEnded) source.destroy()
+    }
+    return collector.text()
   }
 }
 
@@ -112,6 +168,7 @@ function abortable<T>(request: Promise<T>, signal: AbortSignalLike): Promise<T> 
 }
 
 export function createOutboundHttp(config: HttpConfig): OutboundHttp {
+  const maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
   const dispatcher = new Agent({
     connect: { timeout: config.connectTimeoutMs },
     headersTimeout: config.headersTimeoutMs,
@@ -141,7 +198,8 @@ export function createOutboundHttp(config: HttpConfig): OutboundHttp {
       const { statusCode } = answer
       const location =
         statusCode >= 300 && statusCode < 400 ? headerOf(answer.headers, 'location') : undefined
-      if (location === undefined || redirects === MAX_REDIRECTS) return new DispatcherResponse(answer)
+      if (location === undefined || redirects === MAX_REDIRECTS)
+        return new DispatcherResponse(answer, maxResponseBytes)
       await answer.body.dump()
       // As `fetch` does: 307 and 308 repeat the request; 303, and 301 or 302 after a POST, fetch with GET.
       if (statusCode === 303 || ((statusCode === 301 || statusCode === 302) && method === 'POST')) {
@@ -151,11 +209,7 @@ export function createOutboundHttp(config: HttpConfig): OutboundHttp {
         headers = rest
       }
       const next = new URL(location, target)
-      // Credentials are not sent on to another origin.
-      if (next.origin !== target.origin) {
-        const { authorization: _, ...rest } = headers
-        headers = rest
-      }
+      headers = redirectHeaders(headers, target, next)
       target = next
     }
   }

@@ -64,6 +64,8 @@ export interface HttpConfig {
   keepAliveTimeoutMs: number
   /** Most sockets per upstream origin. */
   connections: number
+  /** Most bytes read of one upstream answer (a stream counted as it arrives); past it, a 502. */
+  maxResponseBytes: number
 }
 
 export interface AuthConfig {
@@ -99,6 +101,7 @@ export const defaultHttp: HttpConfig = {
   bodyTimeoutMs: 30_000,
   keepAliveTimeoutMs: 10_000,
   connections: 64,
+  maxResponseBytes: 64 * 1024 * 1024,
 }
 
 /** No providers and no routes: local embeddings models are still served as their own routes. */

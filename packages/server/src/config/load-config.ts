@@ -68,6 +68,7 @@ function readHttp(value: unknown, issues: Issues): HttpConfig {
     bodyTimeoutMs: integer('bodyTimeoutMs', 1),
     keepAliveTimeoutMs: integer('keepAliveTimeoutMs', 1),
     connections: integer('connections', 1),
+    maxResponseBytes: integer('maxResponseBytes', 1024),
   }
 }
 

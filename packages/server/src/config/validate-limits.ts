@@ -1,5 +1,5 @@
-/** `limits:` — request size limits (see `RequestLimits`); each is optional and at least 1. */
-import { limitNames, type RequestLimits } from '../limits/request-limits.js'
+/** `limits:` — request size and admission limits (see `RequestLimits`); each is optional, at least 1 (queues 0). */
+import { limitNames, type RequestLimits, zeroAllowed } from '../limits/request-limits.js'
 import { type Issues, readMap, readNumber } from './config-fields.js'
 
 export function readLimits(value: unknown, issues: Issues): Partial<RequestLimits> {
@@ -9,7 +9,7 @@ export function readLimits(value: unknown, issues: Issues): Partial<RequestLimit
   const limits: Partial<RequestLimits> = {}
   for (const name of limitNames) {
     const limit = readNumber(fields, name, 'limits', issues, {
-      min: 1,
+      min: zeroAllowed.includes(name) ? 0 : 1,
       integer: name !== 'maxAudioSeconds',
     })
     if (limit !== undefined) limits[name] = limit

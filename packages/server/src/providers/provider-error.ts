@@ -15,6 +15,8 @@ export type ProviderErrorCode =
   | 'upstream_status'
   /** The answer was not the JSON (or event) the protocol promises. */
   | 'invalid_response'
+  /** The answer (or a stream) passed the most bytes an upstream answer may take (`maxResponseBytes`). */
+  | 'response_too_large'
   /** A stream ended before its terminal event. */
   | 'stream_truncated'
   /** The upstream reported an error inside a stream. */

@@ -7,7 +7,17 @@
 import { type AbortSignalLike, toAbortSignal } from '../cancellation.js'
 import { badRequest } from '../errors.js'
 import { ProviderError } from './provider-error.js'
-import { redactSecrets } from './redact.js'
+import {
+  type BodyLimit,
+  countingStream,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  declaredOver,
+  ERROR_BODY_BYTES,
+  effectiveLimit,
+  ResponseTooLargeError,
+  readWebBody,
+} from './response-limit.js'
+import { upstreamCode, upstreamMessage, upstreamParam } from './upstream-text.js'
 
 /** What a provider sends: always a POST of JSON text. */
 export interface UpstreamInit {
@@ -26,17 +36,117 @@ export interface UpstreamResponse {
   readonly ok: boolean
   readonly status: number
   readonly headers: { get(name: string): string | null }
-  /** The body as a stream, for server-sent events; read it or `text()`, not both. */
+  /**
+   * The body as a stream, for server-sent events; read it or `text()`, not both. The transport's budget
+   * (`maxResponseBytes`) holds: past it the stream errors with `ResponseTooLargeError`.
+   */
   readonly body: ReadableStream<Uint8Array> | null
-  text(): Promise<string>
+  /**
+   * The body as text, within the transport's budget and `limit` when given: past it, `fail` rejects with
+   * `ResponseTooLargeError`, `cut` keeps the start; either way the rest is not read.
+   */
+  text(limit?: BodyLimit): Promise<string>
 }
 
 /** How a provider reaches its upstream: `fetch` on the edge, undici's dispatcher on Node. */
 export type FetchFunction = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>
 
-/** The runtime's own `fetch`, called as a plain function (Workers refuse one invoked with another `this`). */
-export const webFetch: FetchFunction = (url, init) =>
-  globalThis.fetch(url, { ...init, signal: toAbortSignal(init.signal) })
+/** A web `Response` read within a budget. */
+class BoundedWebResponse implements UpstreamResponse {
+  #body: ReadableStream<Uint8Array> | null | undefined
+  constructor(
+    readonly response: Response,
+    readonly maxBytes: number,
+  ) {}
+  get ok() {
+    return this.response.ok
+  }
+  get status() {
+    return this.response.status
+  }
+  get headers() {
+    return this.response.headers
+  }
+  get body() {
+    if (this.#body === undefined) {
+      const raw = this.response.body
+      this.#body = raw ? raw.pipeThrough(countingStream(this.maxBytes)) : null
+    }
+    return this.#body
+  }
+  async text(limit?: BodyLimit) {
+    const bounded = effectiveLimit(this.maxBytes, limit)
+    if (
+      bounded.over === 'fail' &&
+      declaredOver(this.response.headers.get('content-length'), bounded.maxBytes)
+    ) {
+      await this.response.body?.cancel().catch(() => {})
+      throw new ResponseTooLargeError(bounded.maxBytes)
+    }
+    return readWebBody(this.response.body, bounded)
+  }
+}
+
+/** Headers that say nothing secret, and so may follow a redirect to another origin. */
+const portableHeaders = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'anthropic-version',
+  'content-type',
+  'user-agent',
+])
+
+/**
+ * The headers for the next hop of a redirect. To another origin (scheme, host or port) only the
+ * portable ones go: `Authorization`, `x-api-key`, a provider's custom headers — anything configured that
+ * could be a credential — stay behind, whatever it is called.
+ */
+export function redirectHeaders(headers: Record<string, string>, from: URL, to: URL): Record<string, string> {
+  if (from.origin === to.origin) return headers
+  const kept: Record<string, string> = {}
+  for (const name in headers)
+    if (portableHeaders.has(name.toLowerCase())) kept[name] = headers[name] as string
+  return kept
+}
+
+/** As many redirects as `fetch` follows. */
+export const MAX_REDIRECTS = 20
+
+/**
+ * The runtime's own `fetch` (a plain function call: Workers refuse one invoked with another `this`),
+ * following redirects itself so that no credential header reaches another origin.
+ */
+export function boundedWebFetch(maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): FetchFunction {
+  return async (url, init) => {
+    const signal = toAbortSignal(init.signal)
+    let target = new URL(url)
+    let method: string = init.method
+    let body: string | undefined = init.body
+    let headers = init.headers
+    for (let redirects = 0; ; redirects++) {
+      const response = await globalThis.fetch(target, { method, headers, body, signal, redirect: 'manual' })
+      const location =
+        response.status >= 300 && response.status < 400 ? response.headers.get('location') : null
+      if (location === null || redirects === MAX_REDIRECTS)
+        return new BoundedWebResponse(response, maxResponseBytes)
+      await response.body?.cancel().catch(() => {})
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
+        method = 'GET'
+        body = undefined
+      }
+      const next = new URL(location, target)
+      headers = redirectHeaders(headers, target, next)
+      target = next
+    }
+  }
+}
+
+/** The runtime's own `fetch`, answers read within the default budget. */
+export const webFetch: FetchFunction = boundedWebFetch()
 
 export interface Upstream {
   /** `<provider>/<model>`, for messages and headers. */
@@ -59,6 +169,15 @@ const connectionCodes = new Set([
   'UND_ERR_CLOSED',
 ])
 
+function findTooLarge(error: unknown): ResponseTooLargeError | undefined {
+  let current: unknown = error
+  for (let depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
+    if (ResponseTooLargeError.is(current)) return current
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
 function causeCodes(error: unknown): string[] {
   const codes: string[] = []
   let current: unknown = error
@@ -77,6 +196,14 @@ function causeCodes(error: unknown): string[] {
 export function failureOf(error: unknown, target: string, signal?: AbortSignalLike): unknown {
   if (signal?.aborted) return signal.reason
   if (ProviderError.is(error)) return error
+  const tooLarge = findTooLarge(error)
+  if (tooLarge) {
+    return new ProviderError(
+      'response_too_large',
+      target,
+      `${target}: its answer is over the limit of ${tooLarge.maxBytes} bytes (maxResponseBytes).`,
+    )
+  }
   const codes = causeCodes(error)
   if (codes.includes('UND_ERR_CONNECT_TIMEOUT'))
     return new ProviderError('connect_timeout', target, `${target}: connect timeout.`)
@@ -108,41 +235,44 @@ export function retryAfterOf(
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-const plainCode = /^[A-Za-z0-9_.-]{1,64}$/
-
-/** The message, code and param an upstream put in its error body, whatever its dialect. */
-function describeErrorBody(text: string): { message?: string; code?: string; param?: string } {
+/** The message, code and param an upstream put in its error body, whatever its dialect, sanitized. */
+function describeErrorBody(
+  text: string,
+  secrets: readonly string[],
+): { message?: string; code?: string; param: string | null } {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
     const trimmed = text.trim()
-    return trimmed && !trimmed.startsWith('<') ? { message: trimmed } : {}
+    return trimmed && !trimmed.startsWith('<')
+      ? { message: upstreamMessage(trimmed, secrets), param: null }
+      : { param: null }
   }
   const body = parsed as Record<string, unknown> | null
   const error = body?.error
   const inner = (typeof error === 'object' && error !== null ? error : body) as Record<string, unknown> | null
   const message =
     typeof error === 'string' ? error : (inner?.message ?? inner?.detail ?? body?.message ?? body?.detail)
-  const code = inner?.code ?? inner?.type
   return {
-    message: typeof message === 'string' ? message : undefined,
-    code: typeof code === 'string' && plainCode.test(code) ? code : undefined,
-    param: typeof inner?.param === 'string' ? inner.param : undefined,
+    message: typeof message === 'string' ? upstreamMessage(message, secrets) : undefined,
+    code: upstreamCode(inner?.code) ?? upstreamCode(inner?.type),
+    param: upstreamParam(inner?.param, secrets),
   }
 }
 
-/** The error for a non-2xx answer: `openai/gpt-4o-mini answered 400: <upstream message, redacted>`. */
+/** The error for a non-2xx answer: `openai/gpt-4o-mini answered 400: <upstream message, sanitized>`. */
 export async function statusError(response: UpstreamResponse, upstream: Upstream): Promise<ProviderError> {
   const retryAfterMs = retryAfterOf(response.headers)
   let text = ''
   try {
-    text = await response.text()
+    text = await response.text({ maxBytes: ERROR_BODY_BYTES, over: 'cut' })
   } catch {
     // The status says enough; a body that fails to arrive adds nothing.
   }
-  const { message, code, param } = describeErrorBody(text.slice(0, 8192))
-  const detail = message ? `: ${redactSecrets(message, upstream.secrets).slice(0, 300)}` : '.'
+  // Sliced again: a `fetch` injected by a test or an embedder may return a plain Response.
+  const { message, code, param } = describeErrorBody(text.slice(0, ERROR_BODY_BYTES), upstream.secrets)
+  const detail = message ? `: ${message}` : '.'
   return new ProviderError(
     'upstream_status',
     upstream.target,

@@ -2,23 +2,42 @@
  * Server-sent events from an upstream body, and the `ChatStream` that wraps a provider's chunk
  * generator so the router can cancel it (which aborts the upstream request and frees its socket).
  */
-import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import type { AbortSignalLike, Cancellation } from '../cancellation.js'
-import { failureOf, type UpstreamResponse } from './provider-http.js'
+import { nextTurn } from '../limits/next-turn.js'
+import { failureOf, invalidResponse, type UpstreamResponse } from './provider-http.js'
+import { EventTooLargeError, type ServerSentEvent, ServerSentEventParser } from './sse-parser.js'
 import type { ChatChunk, ChatStream } from './types.js'
 
-/** Yields each event of an SSE body; read failures surface as classified `ProviderError`s. */
+/**
+ * A stream whose chunks are already buffered is read in promise callbacks alone, which never let timers
+ * or other sockets run: after this long the reader lets the event loop turn.
+ */
+const TURN_EVERY_MS = 10
+
+/**
+ * Yields each event of an SSE body; read failures surface as classified `ProviderError`s, an event over
+ * the parser's bound as an invalid answer.
+ */
 export async function* readServerSentEvents(
   response: UpstreamResponse,
   target: string,
   signal: AbortSignalLike,
-): AsyncGenerator<EventSourceMessage> {
+): AsyncGenerator<ServerSentEvent> {
   if (!response.body) return
   const reader = response.body.getReader()
   const decoder = new TextDecoder()
-  const pending: EventSourceMessage[] = []
-  const parser = createParser({ onEvent: (event) => pending.push(event) })
+  const pending: ServerSentEvent[] = []
+  const parser = new ServerSentEventParser((event) => pending.push(event))
+  const feed = (text: string) => {
+    try {
+      parser.feed(text)
+    } catch (error) {
+      if (error instanceof EventTooLargeError) throw invalidResponse(target, error.message)
+      throw error
+    }
+  }
   let finished = false
+  let turned = performance.now()
   try {
     while (true) {
       let read: ReadableStreamReadResult<Uint8Array>
@@ -29,12 +48,16 @@ export async function* readServerSentEvents(
       }
       if (read.done) {
         finished = true
-        parser.feed(decoder.decode())
+        feed(decoder.decode())
         yield* pending.splice(0)
         return
       }
-      parser.feed(decoder.decode(read.value, { stream: true }))
+      feed(decoder.decode(read.value, { stream: true }))
       yield* pending.splice(0)
+      if (performance.now() - turned > TURN_EVERY_MS) {
+        await nextTurn()
+        turned = performance.now()
+      }
     }
   } finally {
     // Stopping early (terminal event seen, or the consumer left): release the connection now.

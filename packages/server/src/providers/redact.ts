@@ -1,29 +1,36 @@
 /**
- * Keeps provider keys out of messages. Upstreams echo keys back (OpenAI's 401 names a masked key), so
- * every upstream text passes through here before it reaches an error, a response or a log line.
+ * Keeps provider keys out of messages and logs. Upstreams echo keys back (OpenAI's 401 names a masked key,
+ * others the whole header), so every upstream text passes through here before it reaches an error, a
+ * response or a log line; the `SecretScanner` finds configured keys in their variant forms too.
  */
-
-const REDACTED = '[redacted]'
+import { REDACTED, SecretScanner } from './secret-scanner.js'
 
 // Key-like tokens (OpenAI, Anthropic, Groq, Hugging Face, xAI, … prefixes, masked echoes such as
 // `sk-ab***yz`) and bearer credentials.
 const keyLike =
-  /\b(?:sk|pk|rk|gsk|hf|xai|csk|nvapi)[-_][A-Za-z0-9_*.-]{5,}[A-Za-z0-9_*]|\bBearer\s+[A-Za-z0-9_*.~+/=-]{6,}/g
+  /\b(?:sk|pk|rk|gsk|hf|xai|csk|nvapi)[-_][A-Za-z0-9_*.-]{5,}[A-Za-z0-9_*]|\bBearer\s+[A-Za-z0-9_*.~+/=-]{6,}/gi
+
+/** One scanner per list of secrets: building one cuts every window of every key. */
+const scanners = new WeakMap<readonly string[], SecretScanner>()
+
+function scannerOf(secrets: readonly string[]): SecretScanner {
+  const known = scanners.get(secrets)
+  if (known) return known
+  const scanner = new SecretScanner(secrets)
+  scanners.set(secrets, scanner)
+  return scanner
+}
 
 /**
- * Replaces every known secret with `[redacted]`; with `keyLike` (the default, for upstream text) also
- * anything that looks like an API key.
+ * Replaces every known secret (in any of its variant forms) with `[redacted]`; with `keyLike` (the
+ * default, for upstream text) also anything that looks like an API key.
  */
 export function redactSecrets(
   text: string,
   secrets: readonly string[] = [],
   options = { keyLike: true },
 ): string {
-  let out = text
-  for (const secret of secrets) {
-    // Short values would redact ordinary words; real keys are long.
-    if (secret.length >= 8 && out.includes(secret)) out = out.split(secret).join(REDACTED)
-  }
+  const out = secrets.length > 0 ? scannerOf(secrets).redact(text) : text
   return options.keyLike ? out.replace(keyLike, REDACTED) : out
 }
 
@@ -56,17 +63,18 @@ export function redactValue(value: unknown, secrets: readonly string[]): unknown
 
 type LogMethod = (message: string, fields?: Record<string, unknown>) => void
 
-/** Wraps a logger so no line it writes can carry one of `secrets`. */
+/** Wraps a logger so no line it writes can carry one of `secrets`, in any of their variant forms. */
 export function redactingLog<L extends { [K in keyof L]: LogMethod }>(log: L, secrets: readonly string[]): L {
   if (secrets.length === 0) return log
+  const kept = [...secrets]
   const wrapped = {} as L
   for (const key of Object.keys(log) as (keyof L)[]) {
     const method = log[key]
     wrapped[key] = ((message: string, fields?: Record<string, unknown>) =>
       method.call(
         log,
-        redactSecrets(message, secrets, plainText),
-        fields && (redactValue(fields, secrets) as Record<string, unknown>),
+        redactSecrets(message, kept, plainText),
+        fields && (redactValue(fields, kept) as Record<string, unknown>),
       )) as L[keyof L]
   }
   return wrapped

@@ -9,6 +9,9 @@ import { OcrJsonRequest as validateOcrJsonRequest } from '../generated/validator
 import { readJson } from '../http/body.js'
 import { bodyLimit } from '../http/body-limit.js'
 import { errorBody } from '../http/errors.js'
+import { readForm } from '../http/multipart.js'
+import type { Admission } from '../limits/admission.js'
+import { admitted } from '../limits/admitted.js'
 import type { OcrService } from '../tasks/ocr/types.js'
 
 type Schemas = components['schemas']
@@ -58,12 +61,7 @@ function confidenceFrom(value: unknown, where: string): number | undefined {
 async function readImage(c: Context, type: string): Promise<{ image: Uint8Array; minConfidence?: number }> {
   if (RAW_TYPES.includes(type)) return { image: await c.req.bytes() }
   if (type === 'multipart/form-data') {
-    let form: FormData
-    try {
-      form = await c.req.formData()
-    } catch {
-      throw badRequest('invalid_multipart', 'The multipart body could not be parsed.')
-    }
+    const form = await readForm(c)
     const file = form.get('image')
     if (file === null)
       throw badRequest('missing_image', "The multipart body needs a file field named 'image'.", 'image')
@@ -82,7 +80,9 @@ async function readImage(c: Context, type: string): Promise<{ image: Uint8Array;
   return { image: imageFromJson(request.image), minConfidence: request.min_confidence }
 }
 
-export function ocrRoutes(ocr: OcrService) {
+/** `admissions`: gates a request passes before its body is read (OCR's own, the process-wide one). */
+export function ocrRoutes(ocr: OcrService, admissions: Admission[] = []) {
+  const admit = admitted(...admissions)
   const onError = (c: Context) =>
     c.json(
       errorBody(
@@ -111,6 +111,8 @@ export function ocrRoutes(ocr: OcrService) {
       ocr.assertReady()
       return RAW_TYPES.includes(type) ? rawLimit(c, next) : encodedLimit(c, next)
     },
+    // After the checks that need no body, before the body is read or decoded.
+    admit,
     async (c) => {
       const queryConfidence = confidenceFrom(c.req.query('min_confidence'), "The query's 'min_confidence'")
       const { image, minConfidence } = await readImage(c, mediaType(c))

@@ -4,14 +4,22 @@
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
-import { badRequest, unsupportedMedia } from '../errors.js'
+import { badRequest, ModelportError, unsupportedMedia } from '../errors.js'
+import { clientSignal } from '../http/client-signal.js'
+import { readForm } from '../http/multipart.js'
+import type { Admission } from '../limits/admission.js'
+import { admitted } from '../limits/admitted.js'
 import type { ModelRegistry } from '../models/registry.js'
 import {
   checkSileroSignature,
   DEFAULT_VAD_OPTIONS,
   detectSpeech,
   type VadOptions,
+  type VadResult,
 } from '../tasks/vad/index.js'
+
+const clientClosed = () =>
+  new ModelportError(503, 'server_error', 'client_closed_request', 'The client closed the request.')
 
 export interface VadRouteOptions {
   registry: ModelRegistry
@@ -19,6 +27,8 @@ export interface VadRouteOptions {
   model?: string
   /** Longest audio accepted, in seconds. */
   maxAudioSeconds: number
+  /** Gates a request passes before its body is read (VAD's own, the process-wide one). */
+  admissions?: Admission[]
 }
 
 const WAV_TYPES = ['audio/wav', 'audio/x-wav', 'audio/wave', 'audio/vnd.wave', 'application/octet-stream']
@@ -61,12 +71,7 @@ async function readRequest(c: Context): Promise<{ wav: Uint8Array; options: VadO
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
   const query: Lookup = (name) => c.req.query(name)
   if (type === 'multipart/form-data') {
-    let form: FormData
-    try {
-      form = await c.req.formData()
-    } catch {
-      throw badRequest('invalid_multipart', 'The multipart body could not be parsed.')
-    }
+    const form = await readForm(c)
     const audio = form.get('audio')
     if (audio === null || typeof audio === 'string')
       throw badRequest('missing_audio', "The multipart body needs a file field named 'audio'.", 'audio')
@@ -85,17 +90,39 @@ async function readRequest(c: Context): Promise<{ wav: Uint8Array; options: VadO
   return { wav: new Uint8Array(await c.req.arrayBuffer()), options }
 }
 
-export function vadRoutes({ registry, model = 'silero-vad', maxAudioSeconds }: VadRouteOptions) {
-  return new Hono().post('/v1/audio/vad', async (c) => {
+export function vadRoutes({
+  registry,
+  model = 'silero-vad',
+  maxAudioSeconds,
+  admissions = [],
+}: VadRouteOptions) {
+  const ready = () => {
     const { model: loaded } = registry.ready(model)
     checkSileroSignature(loaded, model)
-    const { wav, options } = await readRequest(c)
-    const result = await detectSpeech(loaded, wav, {
-      ...options,
-      maxSeconds: maxAudioSeconds,
-      signal: c.req.raw.signal,
-    })
-    const body: components['schemas']['VadResponse'] = { model, ...result }
-    return c.json(body)
-  })
+    return loaded
+  }
+  return new Hono().post(
+    '/v1/audio/vad',
+    async (_c, next) => {
+      // A model that cannot serve is a 503 before the request waits for a turn.
+      ready()
+      await next()
+    },
+    admitted(...admissions),
+    async (c) => {
+      const loaded = ready()
+      const { wav, options } = await readRequest(c)
+      const signal = clientSignal(c)
+      let result: VadResult
+      try {
+        result = await detectSpeech(loaded, wav, { ...options, maxSeconds: maxAudioSeconds, signal })
+      } catch (error) {
+        // A client that left stops its work at the next window; its request ends logged as closed.
+        if (signal.aborted) throw clientClosed()
+        throw error
+      }
+      const body: components['schemas']['VadResponse'] = { model, ...result }
+      return c.json(body)
+    },
+  )
 }

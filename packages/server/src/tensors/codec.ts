@@ -47,6 +47,27 @@ function describe(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 37)}...` : text
 }
 
+// A NUL, or a UTF-16 surrogate without its pair (code units: no `u` flag on purpose).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what this looks for.
+const uncarried = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/**
+ * Refuses a BYTES string that ONNX Runtime would change: it cuts a string at its first NUL, and turns a
+ * lone surrogate into U+FFFD. Nothing a client sends is changed silently, so these are a 400.
+ */
+export function checkCarried(text: string, name: string, element: number): void {
+  const found = uncarried.exec(text)
+  if (!found) return
+  const what =
+    found[0] === '\u0000'
+      ? 'a NUL character (U+0000), where ONNX Runtime would cut the string'
+      : `a lone surrogate (U+${found[0].charCodeAt(0).toString(16).toUpperCase()}), which is not text and would come back as U+FFFD`
+  throw badRequest(
+    'invalid_data',
+    `Input '${name}' BYTES element ${element} holds ${what}; ONNX Runtime for Node carries strings only, so send text without it.`,
+  )
+}
+
 /** Flattens nested `data`, checking that nesting (when used) follows the shape exactly. */
 function flatten(data: unknown[], shape: number[], name: string): unknown[] {
   if (!data.some(Array.isArray)) return data
@@ -74,12 +95,19 @@ function elementCount(shape: number[]): number {
   return shape.reduce((n, d) => n * d, 1)
 }
 
+/** How many elements one input may have: any datatype, and BYTES (each string a separate object). */
+export interface TensorLimits {
+  maxElements: number
+  maxBytesElements: number
+}
+
 /** Checks an input's datatype and shape against the model's declaration; returns its element count. */
 export function checkDeclared(
   input: { name: string; datatype: Datatype; shape: number[] },
   declared: TensorMetadata,
-  maxElements: number,
+  limits: TensorLimits,
 ): number {
+  const { maxElements, maxBytesElements } = limits
   const { name, datatype, shape } = input
   if (datatype === 'BF16') {
     throw badRequest(
@@ -104,6 +132,12 @@ export function checkDeclared(
     )
   }
   const count = elementCount(shape)
+  if (datatype === 'BYTES' && count > maxBytesElements && maxBytesElements < maxElements) {
+    throw badRequest(
+      'too_many_elements',
+      `Input '${name}' has ${count} BYTES elements, over the limit of ${maxBytesElements} (maxBytesElements).`,
+    )
+  }
   if (count > maxElements) {
     throw badRequest(
       'too_many_elements',
@@ -114,9 +148,9 @@ export function checkDeclared(
 }
 
 /** Checks a request input against the model's declaration and converts it to a host tensor. */
-export function decodeInput(input: RequestInput, declared: TensorMetadata, maxElements: number): HostTensor {
+export function decodeInput(input: RequestInput, declared: TensorMetadata, limits: TensorLimits): HostTensor {
   const { name, datatype, shape } = input
-  const count = checkDeclared(input, declared, maxElements)
+  const count = checkDeclared(input, declared, limits)
   const values = flatten(input.data, shape, name)
   if (values.length !== count) {
     throw badRequest(
@@ -137,6 +171,7 @@ function convert(values: unknown[], datatype: Datatype, name: string): HostTenso
   if (datatype === 'BYTES') {
     values.forEach((v, i) => {
       if (typeof v !== 'string') throw fail(i, 'a string')
+      checkCarried(v, name, i)
     })
     return values as string[]
   }

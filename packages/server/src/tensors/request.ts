@@ -6,11 +6,28 @@ import { type components, joinBinaryBody } from '@modelport/sdk'
 import { badRequest } from '../errors.js'
 import type { HostTensor, TensorMetadata } from '../runtime/types.js'
 import { binarySize, decodeBinaryInput, encodeBinary } from './binary.js'
-import { decodeInput, encodeOutput } from './codec.js'
-import { outputText } from './json-text.js'
+import { decodeInput, encodeOutput, type TensorLimits } from './codec.js'
+import { writeOutputText } from './json-text.js'
+import { binaryBytes, jsonBytesAtLeast, OutputBudget } from './output-budget.js'
 
 type Schemas = components['schemas']
 export type RequestHeader = Schemas['InferenceRequestHeader']
+
+/**
+ * A client's name as a message shows it: at most 64 characters, so a name of megabytes is not echoed
+ * back whole.
+ */
+export function shownName(name: string): string {
+  return `'${name.length > 64 ? `${name.slice(0, 61)}...` : name}'`
+}
+
+/** The model's own names, for "(inputs: …)": a long list is cut, not written out whole. */
+function namesOf(declared: TensorMetadata[]): string {
+  const names = declared.slice(0, 20).map((d) => d.name)
+  const text = names.join(', ')
+  const more = declared.length > names.length ? `, and ${declared.length - names.length} more` : ''
+  return text.length > 400 ? `${text.slice(0, 397)}...` : `${text}${more}`
+}
 
 export interface WantedOutput {
   name: string
@@ -24,17 +41,16 @@ export function decodeInputs(
   request: RequestHeader,
   declared: TensorMetadata[],
   binary: Uint8Array | undefined,
-  maxElements: number,
+  limits: TensorLimits,
 ): Record<string, HostTensor> {
   const feeds: Record<string, HostTensor> = {}
   let offset = 0
   for (const input of request.inputs) {
     const meta = declared.find((i) => i.name === input.name)
     if (!meta) {
-      const known = declared.map((i) => i.name).join(', ')
       throw badRequest(
         'unknown_input',
-        `Model '${model}' has no input '${input.name}' (inputs: ${known}).`,
+        `Model '${model}' has no input ${shownName(input.name)} (inputs: ${namesOf(declared)}).`,
         'inputs',
       )
     }
@@ -49,7 +65,7 @@ export function decodeInputs(
           'inputs',
         )
       }
-      feeds[input.name] = decodeInput(input as Schemas['RequestInput'], meta, maxElements)
+      feeds[input.name] = decodeInput(input as Schemas['RequestInput'], meta, limits)
       continue
     }
     if (!binary) {
@@ -73,7 +89,7 @@ export function decodeInputs(
         'inputs',
       )
     }
-    feeds[input.name] = decodeBinaryInput(input, meta, binary.subarray(offset, offset + size), maxElements)
+    feeds[input.name] = decodeBinaryInput(input, meta, binary.subarray(offset, offset + size), limits)
     offset += size
   }
   if (binary && offset !== binary.byteLength) {
@@ -102,48 +118,75 @@ export function selectOutputs(
 ): WantedOutput[] {
   const all = flag(request.parameters?.binary_data_output, 'binary_data_output', 'The request') ?? false
   if (!request.outputs) return declared.map((o) => ({ name: o.name, binary: all }))
+  const named = new Set<string>()
   return request.outputs.map((o) => {
     if (!declared.some((d) => d.name === o.name)) {
-      const known = declared.map((d) => d.name).join(', ')
       throw badRequest(
         'unknown_output',
-        `Model '${model}' has no output '${o.name}' (outputs: ${known}).`,
+        `Model '${model}' has no output ${shownName(o.name)} (outputs: ${namesOf(declared)}).`,
         'outputs',
       )
     }
+    // Each copy would be computed and written again: a small request could ask for a huge answer.
+    if (named.has(o.name))
+      throw badRequest('duplicate_output', `Output '${o.name}' is asked for twice; name it once.`, 'outputs')
+    named.add(o.name)
     const own = flag(o.parameters?.binary_data, 'binary_data', `Output '${o.name}'`)
     return { name: o.name, binary: own ?? all }
   })
 }
 
 export type EncodedResponse =
-  | { kind: 'json'; text: string }
-  | { kind: 'binary'; body: Uint8Array; headerLength: number }
+  /** JSON text in pieces, to be sent in order (one piece for a small response). */
+  { kind: 'json'; pieces: string[] } | { kind: 'binary'; body: Uint8Array; headerLength: number }
 
-/** The response: plain JSON, or the JSON header and the binary outputs' bytes in output order. */
-export function encodeResponse(
+/**
+ * The response: plain JSON, or the JSON header and the binary outputs' bytes in output order; a 413 when
+ * it would be over `maxOutputBytes`, found before the large part is written.
+ */
+export async function encodeResponse(
   head: { model_name: string; model_version: string; id?: string },
   wanted: WantedOutput[],
   results: Record<string, HostTensor>,
-): EncodedResponse {
+  maxOutputBytes: number = Number.POSITIVE_INFINITY,
+): Promise<EncodedResponse> {
+  const estimate = new OutputBudget(maxOutputBytes)
+  for (const w of wanted) {
+    const tensor = results[w.name] as HostTensor
+    estimate.spend(w.binary ? binaryBytes(tensor) : jsonBytesAtLeast(tensor), `'${w.name}'`)
+  }
+  const budget = new OutputBudget(maxOutputBytes)
   if (!wanted.some((w) => w.binary)) {
     // An `InferenceResponse`, written as text: see json-text.ts for why.
-    const outputs = wanted.map((w) => outputText(w.name, results[w.name] as HostTensor)).join(',')
-    return { kind: 'json', text: `${JSON.stringify(head).slice(0, -1)},"outputs":[${outputs}]}` }
+    const pieces = [`${JSON.stringify(head).slice(0, -1)},"outputs":[`]
+    for (const [index, w] of wanted.entries()) {
+      if (index > 0) pieces.push(',')
+      pieces.push(...(await writeOutputText(w.name, results[w.name] as HostTensor, budget)))
+    }
+    pieces.push(']}')
+    // Small answers (most of them) go out as one string, which is what costs least.
+    return { kind: 'json', pieces: pieces.length <= 16 ? [pieces.join('')] : pieces }
   }
   const parts: Uint8Array[] = []
-  const outputs = wanted.map((w): Schemas['BinaryResponseOutput'] => {
+  const outputs: Schemas['BinaryResponseOutput'][] = []
+  for (const w of wanted) {
     const tensor = results[w.name] as HostTensor
-    if (!w.binary) return encodeOutput(w.name, tensor)
+    if (!w.binary) {
+      // Written as text once to count it: the header's JSON.stringify writes the same text.
+      await writeOutputText(w.name, tensor, budget)
+      outputs.push(encodeOutput(w.name, tensor))
+      continue
+    }
     const bytes = encodeBinary(tensor)
+    budget.spend(bytes.byteLength, `'${w.name}'`)
     parts.push(bytes)
-    return {
+    outputs.push({
       name: w.name,
       datatype: tensor.datatype,
       shape: tensor.shape,
       parameters: { binary_data_size: bytes.byteLength },
-    }
-  })
+    })
+  }
   const header: Schemas['InferenceResponseHeader'] = { ...head, outputs }
   return { kind: 'binary', ...joinBinaryBody(header, parts) }
 }

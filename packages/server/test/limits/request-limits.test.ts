@@ -160,7 +160,7 @@ describe('the limits section', () => {
     [{ maxAudioSeconds: 'long' }, 'limits.maxAudioSeconds: must be a number ≥ 1'],
     [
       { maxBodySize: 10 },
-      'limits.maxBodySize: unknown field (expected one of: maxBodyBytes, maxArrayLength, maxTensorElements, maxImagePixels, maxImageBytes, maxAudioSeconds)',
+      'limits.maxBodySize: unknown field (expected one of: maxBodyBytes, maxArrayLength, maxTensorElements, maxJsonBodyBytes, maxBytesElements, maxOutputBytes, maxImagePixels, maxImageBytes, maxAudioSeconds, ocrConcurrency, ocrQueue, vadConcurrency, vadQueue, maxInFlight)',
     ],
   ])('refuses %j, naming the field', (section, issue) => {
     expect(() => loadConfig(JSON.stringify({ limits: section }))).toThrow(ConfigError)

@@ -16,7 +16,12 @@ import { unresponsiveListener } from '../support/unresponsive-listener.js'
 const post = (fetch: FetchFunction, url: string, signal: Cancellation, body = '{}') =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+    headers: {
+      'content-type': 'application/json',
+      authorization: 'Bearer k',
+      'x-api-key': 'anthropic-key',
+      'x-team-key': 'custom-key',
+    },
     body,
     signal,
   })
@@ -125,6 +130,7 @@ describe('redirects', () => {
           path: request.url,
           body,
           authorization: request.headers.authorization ?? null,
+          credentials: [request.headers['x-api-key'], request.headers['x-team-key']].filter(Boolean),
         }),
       )
     })
@@ -151,6 +157,7 @@ describe('redirects', () => {
       path: '/final/v1/chat/completions',
       body: '{"a":1}',
       authorization: 'Bearer k',
+      credentials: ['anthropic-key', 'custom-key'],
     })
   })
 
@@ -163,11 +170,12 @@ describe('redirects', () => {
     })
   })
 
-  it('does not carry the authorization header to another origin', async () => {
+  it('carries no credential header to another origin: not Authorization, x-api-key nor a custom one', async () => {
     const response = await post(http.fetch, `${origin}/elsewhere/v1/chat/completions`, new Cancellation())
     expect(JSON.parse(await response.text())).toMatchObject({
       path: '/v1/chat/completions',
       authorization: null,
+      credentials: [],
     })
   })
 })

@@ -7,8 +7,8 @@ import type { AbortSignalLike } from '../../cancellation.js'
 import { ProviderError } from '../provider-error.js'
 import { invalidResponse, type Upstream, type UpstreamResponse } from '../provider-http.js'
 import { readServerSentEvents } from '../provider-stream.js'
-import { redactSecrets } from '../redact.js'
 import type { ChatChunk } from '../types.js'
+import { upstreamMessage } from '../upstream-text.js'
 import { JSON_TOOL_NAME } from './anthropic-request.js'
 import { finishReasonOf, usageOf } from './anthropic-response.js'
 import type { AnthropicStopReason, AnthropicStreamEvent, AnthropicUsage } from './anthropic-types.js'
@@ -105,7 +105,7 @@ export async function* anthropicChunks(
           if (options.includeUsage) yield { ...chunk({}), choices: [], usage: usageOf(usage) }
           return
         case 'error': {
-          const text = redactSecrets(event.error?.message ?? 'an error', upstream.secrets).slice(0, 300)
+          const text = upstreamMessage(event.error?.message, upstream.secrets)
           throw new ProviderError('stream_error', target, `${target} reported mid-stream: ${text}`, {
             isRetryable: transientErrors.has(event.error?.type ?? ''),
           })

@@ -7,8 +7,8 @@ import type { AbortSignalLike } from '../../cancellation.js'
 import { ProviderError } from '../provider-error.js'
 import { invalidResponse, type Upstream, type UpstreamResponse } from '../provider-http.js'
 import { readServerSentEvents } from '../provider-stream.js'
-import { redactSecrets } from '../redact.js'
 import type { ChatChunk } from '../types.js'
+import { upstreamMessage } from '../upstream-text.js'
 
 export async function* openAICompatibleChunks(
   response: UpstreamResponse,
@@ -28,11 +28,10 @@ export async function* openAICompatibleChunks(
       }
       const chunk = parsed as ChatChunk & { error?: { message?: string; code?: unknown } }
       if (chunk?.error || event.event === 'error') {
-        const message = typeof chunk.error?.message === 'string' ? chunk.error.message : 'an error'
         throw new ProviderError(
           'stream_error',
           target,
-          `${target} reported mid-stream: ${redactSecrets(message, upstream.secrets).slice(0, 300)}`,
+          `${target} reported mid-stream: ${upstreamMessage(chunk.error?.message, upstream.secrets)}`,
         )
       }
       if (!Array.isArray(chunk?.choices)) throw invalidResponse(target, 'a stream event without choices')

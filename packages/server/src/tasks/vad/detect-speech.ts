@@ -1,7 +1,8 @@
 /** Voice activity detection: WAV bytes in, speech segments in seconds out. */
+import type { AbortSignalLike } from '../../cancellation.js'
 import { tooLarge } from '../../errors.js'
 import type { LoadedModel } from '../../runtime/types.js'
-import { MODEL_SAMPLE_RATE, resampleTo16k } from './resample.js'
+import { MODEL_SAMPLE_RATE, resampleInBlocks } from './resample.js'
 import { type SegmentOptions, speechSegments } from './segments.js'
 import { speechProbabilities, WINDOW_SAMPLES } from './silero.js'
 import { parseWav } from './wav.js'
@@ -32,7 +33,7 @@ const seconds = (samples: number) => Math.round((samples / MODEL_SAMPLE_RATE) * 
 export async function detectSpeech(
   model: LoadedModel,
   wav: Uint8Array,
-  options: VadOptions & { maxSeconds: number; signal?: AbortSignal },
+  options: VadOptions & { maxSeconds: number; signal?: AbortSignalLike },
 ): Promise<VadResult> {
   const audio = parseWav(wav)
   if (audio.duration > options.maxSeconds) {
@@ -41,7 +42,7 @@ export async function detectSpeech(
       'audio_too_long',
     )
   }
-  const samples = resampleTo16k(audio.mono(), audio.sampleRate)
+  const samples = await resampleInBlocks(await audio.mono(), audio.sampleRate)
   const probabilities = await speechProbabilities(model, samples, options.signal)
   const segments = speechSegments(probabilities, {
     ...options,

@@ -2,6 +2,7 @@
  * Runs Silero VAD v5 over 16 kHz audio, one 512-sample window at a time. The model is recurrent: its
  * `state` output and the last 64 samples of each window (the context) feed the next window.
  */
+import type { AbortSignalLike } from '../../cancellation.js'
 import { unavailable } from '../../errors.js'
 import type { HostTensor, LoadedModel } from '../../runtime/types.js'
 import { MODEL_SAMPLE_RATE } from './resample.js'
@@ -26,7 +27,7 @@ export function checkSileroSignature(model: LoadedModel, name: string): void {
 export async function speechProbabilities(
   model: LoadedModel,
   audio: Float32Array,
-  signal?: AbortSignal,
+  signal?: AbortSignalLike,
 ): Promise<Float32Array> {
   const windows = Math.ceil(audio.length / WINDOW_SAMPLES)
   const probabilities = new Float32Array(windows)
@@ -38,7 +39,7 @@ export async function speechProbabilities(
   let state = new Float32Array(STATE_SIZE)
   let context = new Float32Array(CONTEXT_SAMPLES)
   for (let index = 0; index < windows; index++) {
-    signal?.throwIfAborted()
+    if (signal?.aborted) throw signal.reason
     const input = new Float32Array(CONTEXT_SAMPLES + WINDOW_SAMPLES)
     input.set(context, 0)
     input.set(audio.subarray(index * WINDOW_SAMPLES, (index + 1) * WINDOW_SAMPLES), CONTEXT_SAMPLES)
