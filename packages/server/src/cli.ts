@@ -85,6 +85,7 @@ async function serveCommand(): Promise<void> {
       process.exit(1)
     },
   })
+  log.info('starting', { port, host })
   const { startServer } = await import('./node.js')
   const { splitApiKeys } = await import('./http/api-keys.js')
   try {
