@@ -1,6 +1,10 @@
 /** The `modelport` and `modelport-gen-client` commands as a person first meets them: help, and start-up failures that say what to do. */
 import { type ChildProcess, execFile, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -79,5 +83,36 @@ describe('serve, when it cannot start', () => {
     expect(exit).toEqual({ code: 0, signal: null })
     expect(await eventually(() => messages.includes('stopped during start-up'), 2000)).toBe(true)
     expect(messages).not.toContain('listening')
+  })
+})
+
+describe('the commands packages install', () => {
+  it('point at files in the repository, so installing links them before any build', async () => {
+    for (const pkg of ['packages/server', 'packages/sdk']) {
+      const dir = fileURLToPath(new URL(`../../../../${pkg}/`, import.meta.url))
+      const { bin } = JSON.parse(await readFile(`${dir}package.json`, 'utf8')) as {
+        bin: Record<string, string>
+      }
+      for (const [name, file] of Object.entries(bin)) {
+        expect(file, `${pkg} ${name}`).not.toMatch(/dist\//)
+        expect(existsSync(`${dir}${file}`), `${pkg} ${name} → ${file}`).toBe(true)
+      }
+    }
+  })
+
+  it('modelport says to build when the build is missing, instead of failing to find a file', async () => {
+    const scratch = await mkdtemp(join(tmpdir(), 'modelport-bin-'))
+    try {
+      await cp(join(serverDir, 'bin'), join(scratch, 'bin'), { recursive: true })
+      const failure = await run(process.execPath, [join(scratch, 'bin/modelport.js'), '--help']).catch(
+        (error: { code: number; stderr: string }) => error,
+      )
+      expect(failure).toMatchObject({ code: 1 })
+      expect((failure as { stderr: string }).stderr).toMatch(
+        /^modelport is not built yet\. In the repository: pnpm build/,
+      )
+    } finally {
+      await rm(scratch, { recursive: true, force: true })
+    }
   })
 })
