@@ -2,7 +2,7 @@
  * SIGINT and SIGTERM as a person or a supervisor means them: the first asks for a graceful stop, and a
  * second one sent deliberately later asks to stop at once. A copy of the first that arrives within
  * `repeatWindowMs` is the same request, not a second one: a signal sent to a process group reaches
- * the server directly and again through every wrapper that relays it (pnpm, a start script), a few
+ * the server directly and again through every wrapper that relays it (pnpm, a supervisor script), a few
  * milliseconds apart, and read as two it would cut the requests in flight that the first meant to drain.
  */
 

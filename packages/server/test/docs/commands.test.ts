@@ -48,7 +48,7 @@ async function closedPort(): Promise<number> {
 
 beforeAll(async () => {
   // Builds when the build is missing or stale, as the first `pnpm start` does; once, before the rest.
-  const built = spawnSync(process.execPath, ['scripts/run-built.mjs', 'modelport', '--help'], {
+  const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], {
     cwd: root,
     encoding: 'utf8',
   })

@@ -1,6 +1,5 @@
 /**
- * `pnpm start` as a person or a supervisor runs it: pnpm, the start script and the built server in one
- * process group. A SIGTERM to the whole group (what Ctrl-C and systemd's default `KillMode=control-group`
+ * `pnpm start` as a person or a supervisor runs it: pnpm and the built server in one process group. A SIGTERM to the whole group (what Ctrl-C and systemd's default `KillMode=control-group`
  * do) reaches the server once directly and again through each wrapper that relays it; the server must
  * read that as one stop: the request in flight is answered, the process tree exits 0. A second signal
  * sent deliberately later stops at once.
@@ -27,7 +26,7 @@ let dir: string
 
 beforeAll(async () => {
   // Builds when the build is missing or stale, as `pnpm start` would; once, before the timed part.
-  const built = spawnSync(process.execPath, ['scripts/run-built.mjs', 'modelport', '--help'], {
+  const built = spawnSync(process.execPath, ['scripts/ensure-built.mjs'], {
     cwd: root,
     encoding: 'utf8',
   })
@@ -92,6 +91,8 @@ describe('pnpm start', () => {
       const tree = spawnSync('ps', ['-o', 'args=', '-g', String(started.child.pid)], { encoding: 'utf8' })
       expect(tree.stdout).toMatch(/node \S*packages\/server\/dist\/cli\.js serve/)
       expect(tree.stdout).not.toMatch(/tsx/)
+      // pnpm and the server, nothing between them: no shell, no wrapper left running.
+      expect(tree.stdout.trim().split('\n')).toHaveLength(2)
 
       const received = upstream.received
       const answer = slowChat(url)

@@ -1,28 +1,19 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `node scripts/run-built.mjs <modelport|gen-client> [args…]`: runs a CLI of this repository from its
- * build with plain `node`, building first when the build is missing or older than its sources.
- * `pnpm start`, `pnpm modelport …` and `pnpm gen-client …` are this script.
- *
- * Signals: Node cannot replace its own process (no exec on Node 20), so the CLI runs as a child in
- * this process's group. A signal sent to the whole group (Ctrl-C in a terminal, systemd's default
- * `KillMode=control-group`) reaches the child directly; one sent to this process alone (or relayed by
- * pnpm) must be passed on, or the child would never hear it. So every signal is passed on, and the
- * server takes a repeat that arrives within a second as the same stop, not as "stop at once".
+ * `node scripts/ensure-built.mjs`: builds the packages (`pnpm build`) when their build is missing or
+ * older than its sources, and does nothing otherwise. `pnpm start`, `pnpm modelport …` and
+ * `pnpm gen-client …` run it, then replace their shell with the built command run by plain `node`
+ * (`… && exec node packages/server/dist/cli.js serve`): no wrapper process stays between pnpm and the
+ * server, so the server is pnpm's child and receives signals as pnpm's child does.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 const at = (/** @type {string} */ path) => join(root, path)
-
-const commands = {
-  modelport: at('packages/server/dist/cli.js'),
-  'gen-client': at('packages/sdk/bin/modelport-gen-client.js'),
-}
 
 /** What the build reads, and what it writes; the build is fresh when every output is newer. */
 const sources = [
@@ -75,12 +66,6 @@ function build() {
   if (result.status !== 0) throw new Error(`the build failed (exit ${result.status}); see its output above`)
 }
 
-const [name, ...args] = process.argv.slice(2)
-const entry = commands[/** @type {keyof typeof commands} */ (name)]
-if (!entry) {
-  console.error(`Usage: node scripts/run-built.mjs <${Object.keys(commands).join('|')}> [args…]`)
-  process.exit(2)
-}
 /** Builds unless fresh; one build at a time, so two commands started together do not both write dist/. */
 function ensureBuilt() {
   const lock = at('node_modules/.modelport-build.lock')
@@ -117,11 +102,3 @@ try {
   console.error(error instanceof Error ? error.message : String(error))
   process.exit(1)
 }
-
-const child = spawn(process.execPath, [entry, ...args], { cwd: process.cwd(), stdio: 'inherit' })
-for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
-  process.on(signal, () => child.kill(signal))
-}
-child.on('exit', (code, signal) => {
-  process.exitCode = code ?? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)
-})
