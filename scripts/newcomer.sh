@@ -43,7 +43,9 @@ serve() {
   began=$(now_ms)
   PORT=$port setsid npx -y pnpm@10 start >"$log" 2>&1 &
   server=$!
-  for _ in $(seq 1 1200); do
+  # Ten minutes at most: the first start builds, which on a busy machine takes minutes.
+  local deadline=$((began + 600000))
+  while [ "$(now_ms)" -lt $deadline ]; do
     if curl -sf "http://127.0.0.1:$port/v2/health/ready" >/dev/null; then
       ready=$(($(now_ms) - began))
       return 0
