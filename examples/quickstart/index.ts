@@ -1,4 +1,4 @@
-// The README quick start: run simplenet, a built-in model, from the SDK.
+// The quick start of the README: run simplenet, a built-in model, from the SDK.
 import { createModelport } from '@modelport/sdk'
 
 const mp = createModelport({ baseUrl: process.env.MODELPORT_URL ?? 'http://localhost:8080' })

@@ -1,7 +1,7 @@
 /**
  * Cancellation for the routing hot path. A web `AbortSignal` is an `EventTarget`: creating one and
  * adding and removing a listener costs several microseconds and garbage per request, which measured
- * about 15 µs per upstream call when undici watched one (see the README's performance section). A
+ * about 15 µs per upstream call when undici watched one (see docs/performance.md). A
  * `Cancellation` keeps a plain list of listeners instead, and still hands out a real `AbortSignal`,
  * made on first use, to APIs that insist on one (the web `fetch`).
  */

@@ -7,8 +7,10 @@
  */
 import { HASH_KEY_USAGE, hashKeyCommand } from './http/hash-key-command.js'
 import { PULL_USAGE, pullCommand } from './models/pull/index.js'
+import type { RunningServer } from './node.js'
+import { onStopSignals } from './stop-signals.js'
 
-const usage = `Usage: modelport serve
+const usage = `Usage: modelport serve              (modelport <command> --help for more)
        ${PULL_USAGE}
        ${HASH_KEY_USAGE}
 
@@ -38,67 +40,124 @@ function milliseconds(name: string): number | undefined {
   return value
 }
 
+/** A start-up failure said with what to do about it; other errors keep their own message. */
+function explainStartFailure(error: NodeJS.ErrnoException, port: number, host: string): string {
+  const where = `${host}:${port}`
+  if (error.code === 'EADDRINUSE')
+    return `Port ${port} is already in use on ${host} (is another modelport running?). Stop that process, or pick another port: PORT=${port + 1} (or PORT=0 for any free one).`
+  if (error.code === 'EACCES')
+    return `Not allowed to listen on ${where}: ports below 1024 need privileges. Pick another port with PORT, e.g. PORT=8080.`
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+    return `Cannot listen on ${where}: '${host}' is not an address of this machine. Set HOST to one that is (127.0.0.1, or 0.0.0.0 for every interface).`
+  return error.message
+}
+
 async function serveCommand(): Promise<void> {
   const port = Number(process.env.PORT ?? 8080)
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT must be a port number, got '${process.env.PORT}'.`)
+  const host = process.env.HOST ?? '127.0.0.1'
   // Loaded here, not at the top: `pull` needs neither ONNX Runtime nor the server.
-  const { startServer } = await import('./node.js')
   const { createLogger } = await import('./observability/logger.js')
-  const { splitApiKeys } = await import('./http/api-keys.js')
   const log = createLogger({ level: process.env.MODELPORT_LOG_LEVEL || undefined })
-  const server = await startServer({
-    port,
-    host: process.env.HOST ?? '127.0.0.1',
-    modelsDir: process.env.MODELPORT_MODELS ?? 'models',
-    configPath: process.env.MODELPORT_CONFIG || undefined,
-    apiKeys: splitApiKeys(process.env.MODELPORT_API_KEYS),
-    adminApiKeys: splitApiKeys(process.env.MODELPORT_ADMIN_API_KEYS),
-    redisUrl: process.env.MODELPORT_REDIS_URL || undefined,
-    waitForModels: false,
-    log,
-    keepAliveMs: milliseconds('MODELPORT_KEEP_ALIVE_MS'),
-    watch: process.env.MODELPORT_WATCH === '1' || process.env.MODELPORT_WATCH === 'true',
-    shutdownDelayMs: milliseconds('MODELPORT_SHUTDOWN_DELAY_MS'),
-    shutdownGraceMs: milliseconds('MODELPORT_SHUTDOWN_GRACE_MS'),
-  })
-  log.info('listening', { url: server.url })
-  // Handled from the start, so a stop during model loading is graceful too; a second signal stops at once.
-  const stop = (signal: string) => {
-    log.info('shutting down', { signal })
-    process.once(signal, () => process.exit(1))
-    server.close().then(
-      () => {
-        log.info('stopped')
+  let server: RunningServer | undefined
+  // Listened to from the very start, so a stop while starting says so instead of vanishing.
+  onStopSignals({
+    graceful(signal) {
+      if (!server) {
+        log.info('stopped during start-up', { signal })
         process.exit(0)
-      },
-      (error: Error) => {
-        log.error('shutdown failed', { error: error.message })
-        process.exit(1)
-      },
-    )
+      }
+      log.info('shutting down', { signal, hint: 'a second signal, a second or more later, stops at once' })
+      server.close().then(
+        () => {
+          log.info('stopped')
+          process.exit(0)
+        },
+        (error: Error) => {
+          log.error('shutdown failed', { error: error.message })
+          process.exit(1)
+        },
+      )
+    },
+    immediate(signal) {
+      log.warn('stopping at once: requests in flight are cut', { signal })
+      process.exit(1)
+    },
+  })
+  log.info('starting', { port, host })
+  const { startServer } = await import('./node.js')
+  const { splitApiKeys } = await import('./http/api-keys.js')
+  try {
+    server = await startServer({
+      port,
+      host,
+      modelsDir: process.env.MODELPORT_MODELS ?? 'models',
+      configPath: process.env.MODELPORT_CONFIG || undefined,
+      apiKeys: splitApiKeys(process.env.MODELPORT_API_KEYS),
+      adminApiKeys: splitApiKeys(process.env.MODELPORT_ADMIN_API_KEYS),
+      redisUrl: process.env.MODELPORT_REDIS_URL || undefined,
+      waitForModels: false,
+      log,
+      keepAliveMs: milliseconds('MODELPORT_KEEP_ALIVE_MS'),
+      watch: process.env.MODELPORT_WATCH === '1' || process.env.MODELPORT_WATCH === 'true',
+      shutdownDelayMs: milliseconds('MODELPORT_SHUTDOWN_DELAY_MS'),
+      shutdownGraceMs: milliseconds('MODELPORT_SHUTDOWN_GRACE_MS'),
+    })
+  } catch (error) {
+    throw new Error(explainStartFailure(error as NodeJS.ErrnoException, port, host))
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  log.info('listening', { url: server.url })
   await server.loaded
-  const ready = server.registry.list().map((m) => `${m.name} (${server.registry.stateOf(m)})`)
+  const ready = server.registry.list().map((m) => `${m.name} (${server?.registry.stateOf(m)})`)
   log.info('models loaded', { models: ready })
 }
 
-const [command] = process.argv.slice(2)
-if (command === 'serve') {
+/** Each command's own help, for `modelport <command> --help`. */
+const commandHelp: Record<string, string> = {
+  serve: `Usage: modelport serve
+
+Serves the built-in models (OCR, voice activity, simplenet), every model in MODELPORT_MODELS, and the
+providers and routes of MODELPORT_CONFIG, on http://HOST:PORT (default http://127.0.0.1:8080).
+Ready when GET /v2/health/ready answers 200. SIGINT or SIGTERM drains and exits 0; a second one,
+sent a second or more later, stops at once.
+${usage.slice(usage.indexOf('\n\nEnvironment:'))}`,
+  pull: `Usage: ${PULL_USAGE}
+
+Downloads an ONNX model and its tokenizer from a Hugging Face-style hub into MODELPORT_MODELS
+(default ./models), with resume and checksums. A running server loads it with
+POST /v2/repository/models/<name>/load, or on restart.
+  --file   the ONNX file in the repository, when it holds several
+  --name   the local model name (default: the repository's name)
+  --wait   how long to wait for another pull of the same model to finish, in seconds
+
+Environment:
+  MODELPORT_MODELS     model repository folder (default ./models)
+  MODELPORT_HUB_URL    the hub to download from (default https://huggingface.co; a mirror works)
+  HF_TOKEN             hub access token (private or gated repositories)`,
+  'hash-key': `Usage: ${HASH_KEY_USAGE}
+
+Prints the SHA-256 of an API key, for the config file's auth.keys[].sha256.`,
+}
+
+const [command, ...args] = process.argv.slice(2)
+const wantsHelp = args.includes('--help') || args.includes('-h')
+if (command !== undefined && commandHelp[command] && wantsHelp) {
+  console.log(commandHelp[command])
+} else if (command === 'serve') {
   serveCommand().catch((error: Error) => {
     console.error(error.message)
     process.exit(1)
   })
 } else if (command === 'pull') {
-  pullCommand(process.argv.slice(3)).then((code) => process.exit(code))
+  pullCommand(args).then((code) => process.exit(code))
 } else if (command === 'hash-key') {
   const io = { stdin: process.stdin, stdout: console.log, stderr: console.error }
-  hashKeyCommand(process.argv.slice(3), io).then((code) => process.exit(code))
+  hashKeyCommand(args, io).then((code) => process.exit(code))
+} else if (command === undefined || command === '--help' || command === '-h') {
+  console.log(usage)
+  process.exitCode = command === undefined ? 2 : 0
 } else {
-  console.error(
-    command === undefined || command === '--help' ? usage : `Unknown command '${command}'.\n\n${usage}`,
-  )
-  process.exit(command === '--help' ? 0 : 2)
+  console.error(`Unknown command '${command}'.\n\n${usage}`)
+  process.exit(2)
 }

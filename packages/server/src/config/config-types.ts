@@ -1,4 +1,4 @@
-/** The config file's shape after validation, defaults filled in. See README "Remote providers and routing". */
+/** The config file's shape after validation, defaults filled in. See docs/routing.md. */
 import type { ApiKey } from '../http/api-keys.js'
 import type { RequestLimits } from '../limits/request-limits.js'
 import type { RetryPolicy } from '../routing/retry-with-backoff.js'

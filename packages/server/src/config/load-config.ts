@@ -72,6 +72,19 @@ function readHttp(value: unknown, issues: Issues): HttpConfig {
   }
 }
 
+const unsetVariable = /^(.*): environment variable \S+ is not set$/
+
+/**
+ * One line per problem: a field whose variable is not set is empty after interpolation, and its
+ * validator would say so again ("must be a non-empty string"); that echo is left out.
+ */
+function withoutEchoes(issues: Issues): Issues {
+  const unset = new Set(issues.flatMap((issue) => unsetVariable.exec(issue)?.[1] ?? []))
+  return issues.filter(
+    (issue) => unsetVariable.test(issue) || ![...unset].some((path) => issue.startsWith(`${path}: `)),
+  )
+}
+
 /** Parses, interpolates and validates a config; throws `ConfigError` naming every bad field. */
 export function loadConfig(text: string, options: LoadConfigOptions = {}): ModelportConfig {
   const issues: Issues = []
@@ -84,7 +97,7 @@ export function loadConfig(text: string, options: LoadConfigOptions = {}): Model
   const http = readHttp(root.http, issues)
   const auth = readAuth(root.auth, issues)
   const limits = readLimits(root.limits, issues)
-  if (issues.length) throw new ConfigError(issues, options.source)
+  if (issues.length) throw new ConfigError(withoutEchoes(issues), options.source)
   return { providers, routes, routing, http, auth, limits }
 }
 

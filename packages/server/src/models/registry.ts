@@ -139,8 +139,15 @@ export class ModelRegistry {
   /** The entry for a name; 400 for a name that is not plain, 404 for an unknown one. */
   entry(name: string): ModelEntry {
     const entry = this.#entries.get(checkModelName(name))
-    if (!entry) throw notFound('model_not_found', `Model '${name}' does not exist.`, 'model')
-    return entry
+    if (entry) return entry
+    // A folder added after start-up is not served until it is loaded: say so, and how.
+    if (this.#repository?.has?.(name))
+      throw notFound(
+        'model_not_found',
+        `Model '${name}' is in the model repository but not loaded: added after start-up, or skipped then (the log says why). Load it with POST /v2/repository/models/${name}/load, or restart the server; with MODELPORT_WATCH=1 new folders load by themselves.`,
+        'model',
+      )
+    throw notFound('model_not_found', `Model '${name}' does not exist.`, 'model')
   }
 
   /** The version to serve: the one asked for, or the newest that takes requests (the newest if none does). */

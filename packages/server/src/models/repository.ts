@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { parseKeepAlive } from '../lifecycle/keep-alive.js'
 import { parseRuntimeSettings, type RuntimeSettings } from '../runtime/settings.js'
 import { readEmbeddingsSettings } from './embeddings-settings.js'
+import { checkModelJsonKeys } from './model-json-keys.js'
 import { MODEL_NAME, MODEL_VERSION } from './names.js'
 import type { ModelSource, ModelSourceReader, Task } from './source.js'
 
@@ -33,6 +34,16 @@ async function readRuntime(dir: string): Promise<RuntimeSettings | undefined> {
   const file = join(dir, 'model.json')
   if (!existsSync(file)) return undefined
   return parseRuntimeSettings(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>)
+}
+
+/** Refuses a `model.json` with a key nothing reads (a misspelling would be ignored otherwise). */
+async function checkKeys(dir: string): Promise<void> {
+  const file = join(dir, 'model.json')
+  if (!existsSync(file)) return
+  const config = JSON.parse(await readFile(file, 'utf8')) as unknown
+  if (typeof config !== 'object' || config === null || Array.isArray(config))
+    throw new Error('model.json must hold a JSON object')
+  checkModelJsonKeys(config as Record<string, unknown>)
 }
 
 /** `model.json` `keep_alive_ms`, if it says. */
@@ -67,6 +78,7 @@ async function scanModelFolder(root: string, name: string): Promise<FolderScan> 
     stamps.set(version, `${size}:${mtimeMs}`)
   }
   try {
+    await checkKeys(dir)
     const runtime = await readRuntime(dir)
     const task = await readTask(dir)
     const embeddings = task === 'embeddings' ? await readEmbeddingsSettings(dir) : undefined
@@ -108,6 +120,9 @@ export function repositoryReader(root: string): ModelSourceReader {
       const scanned = await scanModelFolder(root, name)
       if (scanned && 'skipped' in scanned) throw new Error(scanned.skipped.reason)
       return scanned?.model
+    },
+    has(name) {
+      return MODEL_NAME.test(name) && existsSync(join(root, name))
     },
     async names() {
       if (!existsSync(root)) return []

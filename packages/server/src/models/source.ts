@@ -27,4 +27,6 @@ export interface ModelSourceReader {
   read(name: string): Promise<ModelSource | undefined>
   /** The names of every model there, loaded or not. */
   names(): Promise<string[]>
+  /** Whether a folder of that name is there now (cheap and synchronous: said in a 404, not loaded). */
+  has?(name: string): boolean
 }

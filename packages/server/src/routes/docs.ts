@@ -54,6 +54,8 @@ export function docsRoutes(options?: DocsOptions) {
 
   // Relative URLs, so the page also works when the server is mounted under a path prefix.
   routes.get('/docs', Scalar({ ...scalarConfiguration, url: 'openapi.json', cdn: 'docs/scalar.js' }))
+  // `/docs/` would resolve the page's relative URLs under /docs/: send the browser to `/docs` instead.
+  routes.get('/docs/', (c) => c.redirect('../docs', 301))
   routes.get('/docs/scalar.js', async (c) => {
     const { plain, gzip: gzipped } = await loadScript()
     const encoding = accepts(c, { header: 'Accept-Encoding', supports: ['gzip'], default: 'identity' })

@@ -100,11 +100,24 @@ export class Router {
   /** The route for a request's `model`: 404 if unknown, 400 if it serves another task. */
   resolve(name: string, task: RouteTask): Route {
     const route = this.find(name)
-    if (!route) throw notFound('model_not_found', `Model '${name}' does not exist.`, 'model')
+    if (!route) throw notFound('model_not_found', this.#unknown(name, task), 'model')
     if (route.task !== task) {
       throw badRequest('wrong_task', `Model '${name}' serves ${route.task}, not ${task}.`, 'model')
     }
     return route
+  }
+
+  /** An unknown model, said with what would have been found: the routes of its task, or how to add some. */
+  #unknown(name: string, task: RouteTask): string {
+    const known = [...this.#routes.values()].filter((route) => route.task === task).map((route) => route.name)
+    if (known.length > 0) return `Model '${name}' does not exist; the ${task} routes are ${known.join(', ')}.`
+    const where =
+      this.#routes.size === 0
+        ? 'no config file names any (start the server with MODELPORT_CONFIG=<file.yaml>)'
+        : 'the config file (MODELPORT_CONFIG) names none'
+    const local =
+      task === 'embeddings' ? ' (or put a model with task embeddings in the model repository)' : ''
+    return `Model '${name}' does not exist: ${task} requests go to providers through routes, and ${where}${local}; see docs/routing.md.`
   }
 
   /** Every target's circuit, for metrics and `/v1/models`. */

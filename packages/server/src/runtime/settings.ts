@@ -38,7 +38,7 @@ export interface RuntimeSettings {
 }
 
 /**
- * Defaults measured on a 2-core machine (see the README's performance section): one intra-op thread
+ * Defaults measured on a 2-core machine (see docs/performance.md): one intra-op thread
  * without spinning is the steadiest when HTTP handling shares the cores; natural batching (no added
  * delay) costs nothing at low load and stacks up to 64 rows under load.
  */

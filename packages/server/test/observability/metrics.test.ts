@@ -227,11 +227,11 @@ describe('the registry', () => {
     expect(await count(second)).toBeUndefined()
   })
 
-  it('registers every metric the README lists, and the README lists every one', async () => {
+  it('registers every metric the production docs list, and they list every one', async () => {
     const metrics = createPrometheusMetrics({ processMetrics: false })
     const registered = (await metrics.registry.getMetricsAsJSON()).map((metric) => metric.name).sort()
     const readme = await readFile(
-      join(fileURLToPath(new URL('../../../../', import.meta.url)), 'README.md'),
+      join(fileURLToPath(new URL('../../../../', import.meta.url)), 'docs/production.md'),
       'utf8',
     )
     const listed = [...new Set(readme.match(/modelport_[a-z_]+(?<!_bucket|_sum|_count)\b/g))].sort()

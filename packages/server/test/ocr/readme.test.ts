@@ -1,6 +1,6 @@
-/** The README's OCR example, run as written (curl) against a live server on a rendered receipt. */
+/** The docs' OCR example (docs/tasks.md), run as written (curl) against a live server on a rendered receipt. */
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,13 +11,13 @@ import { assertMatchesContract } from '../support/contract.js'
 import { type OcrBody, renderLines } from './support.js'
 
 const run = promisify(execFile)
-const readme = fileURLToPath(new URL('../../../../README.md', import.meta.url))
+const readme = fileURLToPath(new URL('../../../../docs/tasks.md', import.meta.url))
 const RECEIPT = ['Corner Bakery & Cafe', 'Sourdough loaf 4.50', 'Total $15.30']
 
 /** The shell block under `### OCR`: its commands, and the output its comment shows. */
 async function readmeExample() {
   const text = await readFile(readme, 'utf8')
-  const section = text.slice(text.indexOf('### OCR'))
+  const section = text.slice(text.indexOf('## OCR'))
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
   const lines = block.split('\n').filter((line) => line.trim())
   return {
@@ -31,12 +31,15 @@ async function readmeExample() {
   }
 }
 
-describe('README: OCR', () => {
+describe('docs: OCR', () => {
   let server: RunningServer
   let dir: string
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'modelport-readme-ocr-'))
-    await writeFile(join(dir, 'receipt.png'), (await renderLines(RECEIPT, { fontSize: 24 })).file)
+    // The image the docs name (shipped in examples/), rendered again here: the docs' output is for it.
+    await mkdir(join(dir, 'examples/ocr'), { recursive: true })
+    const rendered = (await renderLines(RECEIPT, { fontSize: 24 })).file
+    await writeFile(join(dir, 'examples/ocr/bakery-receipt.png'), rendered)
     server = await startServer({ port: 0, modelsDir: dir, log: { info() {}, warn() {}, error() {} } })
   })
   afterAll(async () => {
@@ -44,7 +47,7 @@ describe('README: OCR', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('reads the receipt with curl over a real socket, as the README shows', async () => {
+  it('reads the receipt with curl over a real socket, as the docs show', async () => {
     const { commands, shown } = await readmeExample()
     expect(commands.map((c) => c.split(' ')[0])).toEqual(['curl', 'curl'])
     const bodies: OcrBody[] = []
@@ -55,7 +58,7 @@ describe('README: OCR', () => {
       expect(body.lines.map((l) => l.text)).toEqual(RECEIPT)
       bodies.push(body)
     }
-    // The README shows the first answer; confidences may differ in the last digits on another CPU.
+    // The docs show the first answer; confidences may differ in the last digits on another CPU.
     const withoutConfidence = (body: OcrBody | undefined) =>
       body && { ...body, lines: body.lines.map(({ confidence: _, ...line }) => line) }
     expect(withoutConfidence(bodies[0])).toEqual(withoutConfidence(shown))

@@ -97,14 +97,14 @@ routes:
   })
 })
 
-it('reads the README example as written', () => {
-  const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8')
-  const section = readme.slice(readme.indexOf('### Remote providers and routing'))
+it('reads the docs example (docs/routing.md) as written', () => {
+  const readme = readFileSync(new URL('../../../../docs/routing.md', import.meta.url), 'utf8')
+  const section = readme.slice(readme.indexOf('# Routes and providers'))
   const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
   const config = loadConfig(yaml, {
     env: { ...env, GROQ_API_KEY: 'gsk_0123456789' },
     localEmbeddings: local,
-    source: 'README.md',
+    source: 'docs/routing.md',
   })
   expect(Object.keys(config.routes)).toEqual(['chat-default', 'chat-fast', 'minilm'])
   expect(config.routes['chat-fast']).toMatchObject({ strategy: 'loadbalance', deadlineMs: 20000 })

@@ -1,4 +1,4 @@
-/** The README's voice activity example, run as written (espeak-ng, then curl) against a live server. */
+/** The docs' voice activity example (docs/tasks.md), run as written (espeak-ng, then curl) against a live server. */
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,17 +11,17 @@ import { assertMatchesContract } from '../support/contract.js'
 import { hasEspeak } from './speech.js'
 
 const run = promisify(execFile)
-const readme = fileURLToPath(new URL('../../../../README.md', import.meta.url))
+const readme = fileURLToPath(new URL('../../../../docs/tasks.md', import.meta.url))
 
-/** The shell block under `### Voice activity`, without its comment lines. */
+/** The shell block under `## Voice activity`, without its comment lines. */
 async function readmeCommands(): Promise<string[]> {
   const text = await readFile(readme, 'utf8')
-  const section = text.slice(text.indexOf('### Voice activity'))
+  const section = text.slice(text.indexOf('## Voice activity'))
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
   return block.split('\n').filter((line) => line.trim() && !line.startsWith('#'))
 }
 
-describe.skipIf(!hasEspeak())('README: voice activity', () => {
+describe.skipIf(!hasEspeak())('docs: voice activity', () => {
   let server: RunningServer
   let dir: string
   beforeAll(async () => {

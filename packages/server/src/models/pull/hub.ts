@@ -3,6 +3,7 @@
  * (`/api/models/<repo>/revision/<rev>?blobs=true`) and file downloads (`/<repo>/resolve/<commit>/<path>`),
  * following redirects by hand so the token never travels to another origin (LFS files live on a CDN).
  */
+import { networkCause } from './network-cause.js'
 import { PullError } from './pull-error.js'
 
 export interface HubFile {
@@ -26,7 +27,13 @@ export interface HubOptions {
   /** Access token, sent as a bearer token to the hub's own origin only. */
   token?: string
   fetch?: typeof fetch
+  /** How long to wait for the hub to start answering a request (default 30 000 ms). */
+  responseTimeoutMs?: number
 }
+
+/** Said with every failure to reach the hub: where it was looked for, and how to do without it. */
+export const HUB_HINT =
+  'Check MODELPORT_HUB_URL (a mirror works) and the network. Offline, put the model in the repository yourself: <MODELPORT_MODELS>/<name>/model.onnx, with model.json beside it.'
 
 interface Sibling {
   rfilename?: unknown
@@ -45,8 +52,10 @@ export class Hub {
   readonly #base: URL
   readonly #token: string | undefined
   readonly #fetch: typeof fetch
+  readonly #responseTimeoutMs: number
 
   constructor(options: HubOptions) {
+    this.#responseTimeoutMs = options.responseTimeoutMs ?? 30_000
     this.#base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`)
     this.#token = options.token
     this.#fetch = options.fetch ?? globalThis.fetch
@@ -95,11 +104,18 @@ export class Hub {
       const sent: Record<string, string> = { 'user-agent': 'modelport', ...headers }
       if (this.#token && current.origin === this.#base.origin) sent.authorization = `Bearer ${this.#token}`
       let response: Response
+      // Until the response starts, not for the whole body: a large download may take long.
+      const waiting = new AbortController()
+      const timer = setTimeout(() => waiting.abort(), this.#responseTimeoutMs)
       try {
-        response = await this.#fetch(current, { headers: sent, redirect: 'manual' })
+        response = await this.#fetch(current, { headers: sent, redirect: 'manual', signal: waiting.signal })
       } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message
-        throw new PullError(`Could not reach ${current.origin} (${cause}).`, true)
+        const why = waiting.signal.aborted
+          ? `no answer in ${this.#responseTimeoutMs / 1000} s`
+          : networkCause(error)
+        throw new PullError(`Could not reach the hub at ${current.origin} (${why}).`, true, HUB_HINT)
+      } finally {
+        clearTimeout(timer)
       }
       const location = response.headers.get('location')
       if (response.status < 300 || response.status >= 400 || !location) return response

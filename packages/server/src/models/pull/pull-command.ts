@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util'
 import { terminalProgress } from './progress.js'
 import { DEFAULT_HUB_URL, pullModel } from './pull.js'
+import { PullError } from './pull-error.js'
 import { DEFAULT_WAIT_MS } from './pull-lock.js'
 
 export const PULL_USAGE =
@@ -49,6 +50,10 @@ export async function pullCommand(
       progress,
       waitMs,
       onWait: (message) => streams.stderr.write(`${message}\n`),
+      onRetry: ({ error, attempt, of, delayMs }) =>
+        streams.stderr.write(
+          `${error.message}\nTrying again in ${delayMs / 1000} s (attempt ${attempt} of ${of}).\n`,
+        ),
     })
     progress.stop()
     const files = result.files.map((f) => `${f.name} (${size(f.bytes)})`).join(', ')
@@ -60,7 +65,8 @@ export async function pullCommand(
     return 0
   } catch (error) {
     progress.stop()
-    streams.stderr.write(`${(error as Error).message}\n`)
+    const hint = error instanceof PullError && error.hint ? `\n${error.hint}` : ''
+    streams.stderr.write(`${(error as Error).message}${hint}\n`)
     return 1
   }
 }

@@ -5,6 +5,8 @@ export class PullError extends Error {
     message: string,
     /** Whether trying again may help (network errors, 5xx, 429), as opposed to a wrong name or a bad file. */
     readonly retryable = false,
+    /** What to do about it, said once at the end rather than with every retry. */
+    readonly hint?: string,
   ) {
     super(message)
   }

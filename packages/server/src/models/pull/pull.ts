@@ -34,6 +34,10 @@ export interface PullOptions {
   retries?: number
   /** Wait before retry n is n times this (default 1000 ms). */
   retryDelayMs?: number
+  /** Told before each retry, so a person sees why the pull is taking long. */
+  onRetry?: (retry: { error: PullError; attempt: number; of: number; delayMs: number }) => void
+  /** How long to wait for the hub to start answering each request (default 30 000 ms). */
+  responseTimeoutMs?: number
   /** How long to wait for another pull of the same model to finish (default 10 minutes); 0 fails at once. */
   waitMs?: number
   /** Told when this pull starts waiting for another pull of the same model, and now and then while it waits. */
@@ -108,7 +112,9 @@ async function withRetries<T>(options: PullOptions, attempt: () => Promise<T>): 
       return await attempt()
     } catch (error) {
       if (!(error instanceof PullError) || !error.retryable || tried >= retries) throw error
-      await new Promise((done) => setTimeout(done, (options.retryDelayMs ?? 1000) * (tried + 1)))
+      const delayMs = (options.retryDelayMs ?? 1000) * (tried + 1)
+      options.onRetry?.({ error, attempt: tried + 2, of: retries + 1, delayMs })
+      await new Promise((done) => setTimeout(done, delayMs))
     }
   }
 }
@@ -140,7 +146,12 @@ async function pullLocked(
   { repo, revision, name }: { repo: string; revision: string; name: string },
   lock: PullLock,
 ): Promise<PullResult> {
-  const hub = new Hub({ url: options.hubUrl ?? DEFAULT_HUB_URL, token: options.token, fetch: options.fetch })
+  const hub = new Hub({
+    url: options.hubUrl ?? DEFAULT_HUB_URL,
+    token: options.token,
+    fetch: options.fetch,
+    responseTimeoutMs: options.responseTimeoutMs,
+  })
   const progress = options.progress ?? quiet
   const info = await withRetries(options, () => hub.info(repo, revision))
   const onnx = chooseOnnx(info, options.file, repo)
