@@ -10,6 +10,7 @@ import {
 } from '../generated/validators.js'
 import { checkBody, readJson } from '../http/body.js'
 import type { ModelRegistry } from '../models/registry.js'
+import { MODEL_VERSION_HEADER } from '../rollout/rollout-headers.js'
 import { splitBody } from '../tensors/binary.js'
 import { decodeInputs, encodeResponse, type RequestHeader, selectOutputs } from '../tensors/request.js'
 
@@ -80,6 +81,8 @@ export function inferenceRoutes({ registry, server, maxTensorElements }: Inferen
     )
     // The statistics' compute_input and compute_output include this side of the runtime too.
     entry.managed.recordConversion(inputMs, performance.now() - encoding)
+    // Which version answered, for clients of unpinned requests while a canary takes a share of them.
+    c.header(MODEL_VERSION_HEADER, entry.version)
     if (response.kind === 'json') return c.body(response.text, 200, { 'content-type': 'application/json' })
     return c.body(response.body as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/octet-stream',
