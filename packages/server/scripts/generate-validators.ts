@@ -24,6 +24,7 @@ export const validated = [
   'OcrJsonRequest',
   'RepositoryIndexRequest',
   'RepositoryModelRequest',
+  'RolloutSettings',
 ] as const
 
 export async function renderValidators(): Promise<string> {

@@ -23,6 +23,7 @@ import { modelRoutes } from './routes/models.js'
 import { noLocalModelsRoutes } from './routes/no-local-models.js'
 import { ocrRoutes } from './routes/ocr.js'
 import { repositoryRoutes } from './routes/repository.js'
+import { rolloutRoutes } from './routes/rollout.js'
 import { statisticsRoutes } from './routes/statistics.js'
 import { vadRoutes } from './routes/vad.js'
 import { createRouter } from './routing/create-router.js'
@@ -107,6 +108,7 @@ export function createApp(options: AppOptions) {
     // Before the inference routes: `/v2/models/stats` would otherwise be read as a model's metadata.
     app.route('/', statisticsRoutes(options.registry))
     app.route('/', repositoryRoutes(options.registry))
+    app.route('/', rolloutRoutes(options.registry))
     app.route(
       '/',
       inferenceRoutes({

@@ -24,6 +24,7 @@ import { repositoryReader, scanRepository } from './models/repository.js'
 import { createLogger } from './observability/logger.js'
 import { metricSources } from './observability/metric-sources.js'
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js'
+import { registerRolloutMetrics } from './observability/rollout-metrics.js'
 import { createOutboundHttp } from './outbound-http.js'
 import { redactingLog } from './providers/redact.js'
 import type { Clock } from './routing/clock.js'
@@ -133,6 +134,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.metrics === false
       ? undefined
       : createPrometheusMetrics({ sources: metricSources(() => router, registry) })
+  if (metrics)
+    registerRolloutMetrics(metrics.registry, registry.rollouts, () => registry.list().map((e) => e.name))
   if (options.builtins ?? true) registry.add(builtinModels())
   const scan = await scanRepository(modelsDir)
   for (const skipped of scan.skipped) log.warn('model folder skipped', skipped)

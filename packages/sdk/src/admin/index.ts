@@ -22,6 +22,15 @@ export {
   unloadModel,
 } from './repository.js'
 export {
+  clearModelRollout,
+  modelRollout,
+  promoteModelRollout,
+  type Rollout,
+  type RolloutSettings,
+  rollbackModelRollout,
+  setModelRollout,
+} from './rollout.js'
+export {
   type BatchStatistics,
   type DurationStatistic,
   type InferenceStatistics,

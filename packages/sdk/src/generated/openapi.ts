@@ -436,6 +436,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/repository/models/{model}/rollout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a model's rollout
+         * @description Which version takes the model's unpinned requests (`stable`), the canary that answers a weight of
+         *     them, the shadow that is sent a copy of a share of them, the automatic rollback thresholds, each
+         *     candidate's runs in the current window, and the last rollback. Requests that name a version are
+         *     never redirected. Needs an admin key once the server has keys.
+         */
+        get: operations["repositoryModelRollout"];
+        /**
+         * Start or change a model's rollout
+         * @description Sends `canary.weight` of the model's unpinned requests to the canary version, and copies
+         *     `shadow.share` of the stable version's requests to the shadow version (its answers are dropped,
+         *     its runs counted in the metrics). Without `stable`, the version served now stays stable. With
+         *     `rollback`, a candidate whose failure rate or 99th percentile run time over `window_ms` crosses
+         *     a threshold is rolled back by itself. Takes effect for the next request; requests in flight
+         *     finish on the version they started on. The same object may be written as `rollout` in the
+         *     model's `model.json`. Needs an admin key once the server has keys.
+         */
+        put: operations["repositoryModelSetRollout"];
+        post?: never;
+        /**
+         * End a model's rollout
+         * @description Forgets the rollout: unpinned requests go to the newest version that takes requests again.
+         *     Needs an admin key once the server has keys.
+         */
+        delete: operations["repositoryModelClearRollout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/rollout/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Promote the candidate
+         * @description Makes the canary (or, without one, the shadow) the stable version: it takes every unpinned request
+         *     from the next one on. The version it replaces stays loaded for requests that name it. 400 when
+         *     the model has no candidate. Needs an admin key once the server has keys.
+         */
+        post: operations["repositoryModelPromote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/rollout/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll the candidate back
+         * @description Takes the canary and the shadow out of the rollout: the stable version takes every unpinned
+         *     request from the next one on. The candidates stay loaded for requests that name them. 400 when
+         *     the model has no candidate. Needs an admin key once the server has keys.
+         */
+        post: operations["repositoryModelRollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/models/stats": {
         parameters: {
             query?: never;
@@ -667,6 +767,66 @@ export interface components {
         };
         /** @description Empty on success. */
         RepositoryModelResponse: Record<string, never>;
+        /** @description A version number, as a string or a number. */
+        RolloutVersion: components["schemas"]["ModelVersion"] | number;
+        /** @description How the model's unpinned requests are split between its versions (also `model.json` `rollout`). */
+        RolloutSettings: {
+            /** @description The version unpinned requests go to; without it, the version served when the rollout starts. */
+            stable?: components["schemas"]["RolloutVersion"];
+            canary?: {
+                version: components["schemas"]["RolloutVersion"];
+                /** @description The share of unpinned requests it answers. */
+                weight: number;
+            };
+            shadow?: {
+                version: components["schemas"]["RolloutVersion"];
+                /** @description The share of the stable version's requests also run on it; its answers are dropped. */
+                share: number;
+            };
+            /** @description Roll a candidate back by itself once a threshold is crossed over the window. */
+            rollback?: {
+                window_ms: number;
+                max_error_rate?: number;
+                max_p99_ms?: number;
+                /**
+                 * @description Runs in the window before a threshold is judged.
+                 * @default 20
+                 */
+                min_requests?: number;
+            };
+        };
+        Rollout: {
+            model: string;
+            stable?: components["schemas"]["ModelVersion"];
+            canary?: {
+                version: components["schemas"]["ModelVersion"];
+                weight: number;
+            };
+            shadow?: {
+                version: components["schemas"]["ModelVersion"];
+                share: number;
+            };
+            rollback?: {
+                window_ms: number;
+                max_error_rate?: number;
+                max_p99_ms?: number;
+                min_requests: number;
+            };
+            /** @description Each candidate's runs and failures within the rollback window now. */
+            windows: {
+                version: components["schemas"]["ModelVersion"];
+                runs: number;
+                failures: number;
+            }[];
+            last_rollback?: {
+                version: components["schemas"]["ModelVersion"];
+                /** @enum {string} */
+                reason: "error_rate" | "p99_latency" | "manual";
+                message: string;
+                /** @description When, in ms since the epoch. */
+                at: number;
+            };
+        };
         DurationStatistic: {
             count: number;
             /** @description Cumulative nanoseconds. */
@@ -1020,6 +1180,7 @@ export interface components {
         InferenceResponse: {
             headers: {
                 "Inference-Header-Content-Length": components["headers"]["InferenceHeaderContentLength"];
+                "x-modelport-model-version": components["headers"]["ModelVersion"];
                 [name: string]: unknown;
             };
             content: {
@@ -1210,6 +1371,15 @@ export interface components {
                 "application/json": components["schemas"]["V2Error"];
             };
         };
+        /** @description The model's rollout as it is now. */
+        Rollout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Rollout"];
+            };
+        };
         /** @description Statistics per model version, since the server started. */
         Statistics: {
             headers: {
@@ -1247,6 +1417,8 @@ export interface components {
         };
     };
     headers: {
+        /** @description The model version that answered; unpinned requests may go to a canary while a rollout is under way. */
+        ModelVersion: components["schemas"]["ModelVersion"];
         /** @description The request's id, in every answer and log line. */
         RequestId: string;
         /** @description The target that answered: `<provider>/<model>`. */
@@ -1819,6 +1991,138 @@ export interface operations {
                     "application/json": components["schemas"]["RepositoryModelResponse"];
                 };
             };
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Rollout"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelSetRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloutSettings"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Rollout"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelClearRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Rollout"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelPromote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RepositoryModelRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Rollout"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RepositoryModelRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Rollout"];
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];
