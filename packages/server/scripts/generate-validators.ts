@@ -25,6 +25,7 @@ export const validated = [
   'RepositoryIndexRequest',
   'RepositoryModelRequest',
   'RolloutSettings',
+  'FeedbackRequest',
 ] as const
 
 export async function renderValidators(): Promise<string> {

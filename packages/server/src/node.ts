@@ -24,9 +24,11 @@ import { repositoryReader, scanRepository } from './models/repository.js'
 import { createLogger } from './observability/logger.js'
 import { metricSources } from './observability/metric-sources.js'
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js'
+import { registerQualityMetrics } from './observability/quality-metrics.js'
 import { registerRolloutMetrics } from './observability/rollout-metrics.js'
 import { createOutboundHttp } from './outbound-http.js'
 import { redactingLog } from './providers/redact.js'
+import { QualityMonitor } from './quality/quality-monitor.js'
 import type { Clock } from './routing/clock.js'
 import { createRouter } from './routing/create-router.js'
 import { onnxLoader } from './runtime/onnx/session.js'
@@ -134,8 +136,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.metrics === false
       ? undefined
       : createPrometheusMetrics({ sources: metricSources(() => router, registry) })
-  if (metrics)
+  const quality = new QualityMonitor()
+  if (metrics) {
     registerRolloutMetrics(metrics.registry, registry.rollouts, () => registry.list().map((e) => e.name))
+    registerQualityMetrics(metrics.registry, quality)
+  }
   if (options.builtins ?? true) registry.add(builtinModels())
   const scan = await scanRepository(modelsDir)
   for (const skipped of scan.skipped) log.warn('model folder skipped', skipped)
@@ -198,6 +203,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     auth: keys.length > 0 ? { keys, publicMetrics: auth.publicMetrics, sha256: nodeSha256 } : undefined,
     rateLimiter,
     metrics,
+    quality,
     log: appLog,
   })
   const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {

@@ -13,6 +13,13 @@
  * const { model_stats } = await modelStatistics(mp, { model: 'my-model' })
  */
 export {
+  type FeedbackRequest,
+  type FeedbackResponse,
+  type InputDrift,
+  type ModelQuality,
+  sendFeedback,
+} from './feedback.js'
+export {
   loadModel,
   type RepositoryIndex,
   type RepositoryIndexEntry,

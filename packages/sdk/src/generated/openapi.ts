@@ -325,6 +325,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/models/{model}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send ground truth for an answer
+         * @description Ground truth for an earlier inference request, named by its `x-request-id` (send your own id in
+         *     that header with the request, or read the one the server gave): one `label` per row (a class
+         *     index, compared with the index of the row's largest element in the answer's first output, or
+         *     with the output itself when it is an integer), one `value` per element of the first output, or
+         *     a `score` of the answer. It counts toward the live quality of the version that answered —
+         *     accuracy, mean absolute and root mean squared error, mean score — in the statistics extension
+         *     and `/metrics`. An answer waits for its feedback for a limited time (10 minutes by default) and
+         *     takes one feedback; 404 after that, or for an id that was never answered by this model.
+         */
+        post: operations["modelFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/models/{model}/versions/{version}/infer": {
         parameters: {
             query?: never;
@@ -827,6 +860,63 @@ export interface components {
                 at: number;
             };
         };
+        /** @description Exactly one of `label`, `value` and `score`. */
+        FeedbackRequest: {
+            /** @description The `x-request-id` of the answered request. */
+            id: string;
+            /** @description The true class of each row, as indices. */
+            label?: number | number[];
+            /** @description The true value of each element of the first output, row-major. */
+            value?: number | number[];
+            /** @description A score of the answer, on the caller's scale (e.g. 0–1). */
+            score?: number;
+        };
+        FeedbackResponse: {
+            model_name: string;
+            model_version: components["schemas"]["ModelVersion"];
+            id: string;
+            rows: number;
+            /** @description For labels, how many rows the answer got right. */
+            correct?: number;
+            /** @description For values, this answer's mean absolute error. */
+            mean_absolute_error?: number;
+            score?: number;
+        };
+        /** @description Live quality of the version from the feedback received so far; a figure is left out until feedback of its kind came. */
+        ModelQuality: {
+            /** @description Rows labelled. */
+            labels: number;
+            accuracy?: number;
+            /** @description Elements given a true value. */
+            values: number;
+            mean_absolute_error?: number;
+            root_mean_squared_error?: number;
+            scores: number;
+            mean_score?: number;
+        };
+        /**
+         * @description One input's values against the reference recorded from the first values this version was sent
+         *     (10 000 by default, at most 1024 per request); `out_of_range` is the share of later values outside
+         *     the reference's 1st–99th percentile range (about 0.02 when nothing drifted).
+         */
+        InputDrift: {
+            name: string;
+            reference?: {
+                count: number;
+                mean: number;
+                std: number;
+                /** @description The 1st percentile. */
+                low: number;
+                /** @description The 99th percentile. */
+                high: number;
+            };
+            live: {
+                count: number;
+                mean: number;
+                std: number;
+            };
+            out_of_range: number;
+        };
         DurationStatistic: {
             count: number;
             /** @description Cumulative nanoseconds. */
@@ -882,6 +972,9 @@ export interface components {
             inference_stats: components["schemas"]["InferenceStatistics"];
             /** @description Each batch size executed, smallest first; empty before the first execution. */
             batch_stats: components["schemas"]["BatchStatistics"][];
+            quality?: components["schemas"]["ModelQuality"];
+            /** @description Each numeric input's drift from the reference recorded when this version began serving. */
+            input_drift?: components["schemas"]["InputDrift"][];
         };
         StatisticsResponse: {
             model_stats: components["schemas"]["ModelStatistics"][];
@@ -1859,6 +1952,41 @@ export interface operations {
             413: components["responses"]["V2TooLarge"];
             429: components["responses"]["V2QueueFull"];
             503: components["responses"]["V2Unavailable"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    modelFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description Counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackResponse"];
+                };
+            };
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
             default: components["responses"]["V2Error"];
         };
     };

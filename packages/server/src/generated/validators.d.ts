@@ -17,3 +17,4 @@ export declare const OcrJsonRequest: Validator
 export declare const RepositoryIndexRequest: Validator
 export declare const RepositoryModelRequest: Validator
 export declare const RolloutSettings: Validator
+export declare const FeedbackRequest: Validator

@@ -11,6 +11,7 @@ import {
 import { checkBody, readJson } from '../http/body.js'
 import type { ModelRegistry } from '../models/registry.js'
 import { MODEL_VERSION_HEADER } from '../rollout/rollout-headers.js'
+import type { HostTensor } from '../runtime/types.js'
 import { splitBody } from '../tensors/binary.js'
 import { decodeInputs, encodeResponse, type RequestHeader, selectOutputs } from '../tensors/request.js'
 
@@ -21,9 +22,21 @@ export interface InferenceOptions {
   server: { name: string; version: string; extensions: string[] }
   /** Most elements one input tensor may have. */
   maxTensorElements: number
+  /** Told of every answered request, after its answer is encoded (quality monitoring keeps it for feedback). */
+  onAnswered?: (answered: AnsweredRequest) => void
 }
 
-export function inferenceRoutes({ registry, server, maxTensorElements }: InferenceOptions) {
+export interface AnsweredRequest {
+  /** The request's `x-request-id`. */
+  id: string
+  model: string
+  version: string
+  inputs: Record<string, HostTensor>
+  /** The first output returned. */
+  output: HostTensor | undefined
+}
+
+export function inferenceRoutes({ registry, server, maxTensorElements, onAnswered }: InferenceOptions) {
   const metadata = (c: Context) => {
     const { model, version } = c.req.param()
     const entry = registry.entry(model as string)
@@ -83,6 +96,14 @@ export function inferenceRoutes({ registry, server, maxTensorElements }: Inferen
     entry.managed.recordConversion(inputMs, performance.now() - encoding)
     // Which version answered, for clients of unpinned requests while a canary takes a share of them.
     c.header(MODEL_VERSION_HEADER, entry.version)
+    const first = wanted[0]?.name
+    onAnswered?.({
+      id: c.get('requestId'),
+      model,
+      version: entry.version,
+      inputs: feeds,
+      output: first === undefined ? undefined : results[first],
+    })
     if (response.kind === 'json') return c.body(response.text, 200, { 'content-type': 'application/json' })
     return c.body(response.body as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/octet-stream',
