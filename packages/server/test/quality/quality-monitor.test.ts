@@ -14,7 +14,10 @@ import type { HostTensor } from '../../src/runtime/types.js'
 function manualClock() {
   let now = 1_000_000
   const clock = { now: () => now, setTimeout: () => 0, clearTimeout() {} }
-  return { clock, advance: (ms: number) => void (now += ms) }
+  const advance = (ms: number) => {
+    now += ms
+  }
+  return { clock, advance }
 }
 
 const fp32 = (shape: number[], values: number[]): HostTensor => ({
