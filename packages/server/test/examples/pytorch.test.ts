@@ -89,4 +89,38 @@ describe('examples/pytorch: from a PyTorch model to a typed call', () => {
     const old = await callExample(join(scratch, 'v1.json'))
     expect(old.diff).toBeGreaterThan(1e-3)
   })
+
+  it('canary.ts: version 2 takes 30% of live traffic, is more accurate on the feedback, and is promoted', async () => {
+    const livePath = join(scratch, 'live.json')
+    await run(python, [join(root, 'examples/pytorch/live_data.py'), '--rows', '400', '--out', livePath], {
+      timeout: 60_000,
+      env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    })
+    const { stdout } = await run(tsx, ['--conditions=source', 'examples/pytorch/canary.ts', livePath], {
+      cwd: root,
+      env: { ...process.env, MODELPORT_URL: server.url },
+      timeout: 60_000,
+    })
+    const lines = stdout.trim().split('\n')
+    const read = (version: string) => {
+      const match = new RegExp(`^version ${version}: accuracy (\\S+) over (\\d+) labelled rows$`).exec(
+        lines.find((line) => line.startsWith(`version ${version}:`)) ?? '',
+      )
+      return { accuracy: Number(match?.[1]), rows: Number(match?.[2]) }
+    }
+    const [v1, v2] = [read('1'), read('2')]
+    expect(v1.rows + v2.rows).toBe(400)
+    // 30% of 400 unpinned requests, give or take what chance gives.
+    expect(v2.rows).toBeGreaterThan(80)
+    expect(v2.rows).toBeLessThan(160)
+    expect(v2.accuracy).toBeGreaterThan(v1.accuracy)
+    expect(lines.at(-1)).toBe('promoted: version 2 is stable')
+    const answer = await fetch(`${server.url}/v2/models/mlp/infer`, {
+      method: 'POST',
+      body: JSON.stringify({
+        inputs: [{ name: 'features', shape: [1, 10], datatype: 'FP32', data: Array(10).fill(0) }],
+      }),
+    })
+    expect(answer.headers.get('x-modelport-model-version')).toBe('2')
+  }, 120_000)
 })
