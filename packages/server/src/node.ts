@@ -28,7 +28,7 @@ import { registerQualityMetrics } from './observability/quality-metrics.js'
 import { registerRolloutMetrics } from './observability/rollout-metrics.js'
 import { createOutboundHttp } from './outbound-http.js'
 import { redactingLog } from './providers/redact.js'
-import { QualityMonitor } from './quality/quality-monitor.js'
+import { QualityMonitor, type QualityOptions } from './quality/quality-monitor.js'
 import type { Clock } from './routing/clock.js'
 import { createRouter } from './routing/create-router.js'
 import { onnxLoader } from './runtime/onnx/session.js'
@@ -80,6 +80,8 @@ export interface ServerOptions {
   shutdownGraceMs?: number
   /** How long `close()` goes on accepting, answering readiness 503, so load balancers stop first (default 0). */
   shutdownDelayMs?: number
+  /** How long answers wait for feedback, and how many at most (quality monitoring). */
+  feedback?: Pick<QualityOptions, 'windowMs' | 'capacity'>
   /** Loads model files (default ONNX Runtime; tests slow it down). */
   loader?: ModelLoader
 }
@@ -136,7 +138,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     options.metrics === false
       ? undefined
       : createPrometheusMetrics({ sources: metricSources(() => router, registry) })
-  const quality = new QualityMonitor()
+  const quality = new QualityMonitor(options.feedback)
   if (metrics) {
     registerRolloutMetrics(metrics.registry, registry.rollouts, () => registry.list().map((e) => e.name))
     registerQualityMetrics(metrics.registry, quality)

@@ -12,7 +12,7 @@ export interface PendingAnswer {
   /** When it was answered, in milliseconds. */
   at: number
   /** The first output's elements; undefined when it had more than the limit (scores only, then). */
-  elements: Float64Array | undefined
+  elements: number[] | undefined
   /** Rows the elements divide into (the batch size), and whether they are class indices already. */
   rows: number
   integer: boolean

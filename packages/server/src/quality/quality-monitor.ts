@@ -20,7 +20,7 @@ export interface QualityOptions {
   clock?: Clock
   /** How long an answer waits for its feedback (default 10 minutes). */
   windowMs?: number
-  /** Most answers waiting at once; the oldest is forgotten first (default 100 000). */
+  /** Most answers waiting at once; the oldest is forgotten first (default 20 000: about 7 MB with small outputs). */
   capacity?: number
   /** Answers whose first output has more elements than this keep none, and take only scores (default 4096). */
   maxElements?: number
@@ -52,7 +52,7 @@ export class QualityMonitor {
   constructor(options: QualityOptions = {}) {
     this.#clock = options.clock ?? systemClock
     this.windowMs = options.windowMs ?? 600_000
-    this.#pending = new PendingAnswers({ windowMs: this.windowMs, capacity: options.capacity ?? 100_000 })
+    this.#pending = new PendingAnswers({ windowMs: this.windowMs, capacity: options.capacity ?? 20_000 })
     this.#maxElements = options.maxElements ?? 4096
     this.#referenceSize = options.referenceSize ?? 10_000
   }
@@ -82,11 +82,9 @@ export class QualityMonitor {
     }
     const now = this.#clock.now()
     const kept = output && output.datatype !== 'BYTES' && output.data.length <= this.#maxElements
-    const elements = !kept
-      ? undefined
-      : output.data instanceof BigInt64Array || output.data instanceof BigUint64Array
-        ? Float64Array.from(output.data, Number)
-        : new Float64Array(output.data as ArrayLike<number>)
+    // A plain array on the heap: small typed arrays cost as much in their own objects, and their bytes
+    // outside the heap are freed late, so what the pending answers hold could not be read off the heap.
+    const elements = kept ? copy(output.data as ArrayLike<number | bigint>) : undefined
     const rows = output && output.shape.length > 1 ? (output.shape[0] as number) : 1
     const integer = output !== undefined && isInteger(output.datatype)
     this.#pending.add(id, { model, version, at: now, elements, rows, integer })
@@ -166,8 +164,15 @@ export class QualityMonitor {
   }
 }
 
+/** The values as numbers, in an array allocated at its exact length. */
+function copy(data: ArrayLike<number | bigint>): number[] {
+  const values = new Array<number>(data.length)
+  for (let i = 0; i < data.length; i++) values[i] = Number(data[i])
+  return values
+}
+
 /** The class each row predicts: the index of its largest element. */
-function argmaxRows(elements: Float64Array, rows: number): number[] {
+function argmaxRows(elements: number[], rows: number): number[] {
   const width = elements.length / rows
   const labels: number[] = []
   for (let row = 0; row < rows; row++) {

@@ -23,7 +23,7 @@ export class QualityTally {
   }
 
   /** Counts true values for the answered elements; returns this feedback's mean absolute error. */
-  addValues(answered: Float64Array, truth: number[]): number {
+  addValues(answered: number[], truth: number[]): number {
     let absolute = 0
     answered.forEach((value, index) => {
       const error = value - (truth[index] as number)
