@@ -168,6 +168,30 @@ describe('canary rollout', () => {
   })
 })
 
+describe('rolling a new version out as a canary from model.json', () => {
+  it('a version folder loaded with a rollout in model.json takes only its weight from its first request on', async () => {
+    await repo.add('fresh/1/model.onnx', scaleModel(1))
+    await repo.add('fresh/model.json', JSON.stringify({}))
+    expect((await admin('fresh/load', 'POST', {})).status).toBe(200)
+    expect((await infer('fresh')).version).toBe('1')
+    await repo.add('fresh/2/model.onnx', scaleModel(2))
+    await repo.add(
+      'fresh/model.json',
+      JSON.stringify({ rollout: { stable: 1, canary: { version: 2, weight: 0.2 } } }),
+    )
+    expect((await admin('fresh/load', 'POST', {})).status).toBe(200)
+    const answers = await load('fresh', 1000, 4)
+    expect(answers.filter((a) => a.status !== 200)).toEqual([])
+    const share = answers.filter((a) => a.version === '2').length / answers.length
+    expect(share).toBeGreaterThan(0.16)
+    expect(share).toBeLessThan(0.24)
+    // Loading again with the same model.json keeps what the API changed since.
+    await admin('fresh/rollout/promote', 'POST', {})
+    expect((await admin('fresh/load', 'POST', {})).status).toBe(200)
+    expect((await admin('fresh/rollout', 'GET')).body).toMatchObject({ stable: '2' })
+  }, 30_000)
+})
+
 describe('automatic rollback', () => {
   it('a failing canary from model.json is rolled back by itself within its window; the stable version goes on answering', async () => {
     const started = Date.now()
