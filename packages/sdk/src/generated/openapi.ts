@@ -862,7 +862,7 @@ export interface components {
         };
         /** @description Exactly one of `label`, `value` and `score`. */
         FeedbackRequest: {
-            /** @description The `x-request-id` of the answered request. */
+            /** @description The `x-request-id` of the answered request (1 to 255 characters). */
             id: string;
             /** @description The true class of each row, as indices. */
             label?: number | number[];

@@ -94,6 +94,9 @@ export class QualityMonitor {
   feedback(model: string, feedback: Feedback): FeedbackResult {
     const given = [feedback.label, feedback.value, feedback.score].filter((v) => v !== undefined).length
     if (given !== 1) throw badRequest('invalid_feedback', 'Give exactly one of label, value and score.')
+    // Checked here, not in the schema: a length there makes the generated validator need CommonJS.
+    if (feedback.id.length === 0 || feedback.id.length > 255)
+      throw badRequest('invalid_feedback', 'id must be a request id of 1 to 255 characters.', 'id')
     const answer = this.#pending.get(feedback.id, this.#clock.now())
     if (!answer || answer.model !== model) {
       throw notFound(
