@@ -15,6 +15,7 @@ import type { ModelRegistry } from './models/registry.js'
 import { type Metrics, noMetrics } from './observability/metrics.js'
 import { observeRequests, type RequestLog } from './observability/observe-requests.js'
 import { QualityMonitor } from './quality/quality-monitor.js'
+import { recordAnswer } from './quality/record-answer.js'
 import { chatRoutes } from './routes/chat.js'
 import { type DocsOptions, docsRoutes } from './routes/docs.js'
 import { embeddingsRoutes } from './routes/embeddings.js'
@@ -125,8 +126,7 @@ export function createApp(options: AppOptions) {
           extensions: ['binary_tensor_data', 'model_repository', 'statistics'],
         },
         maxTensorElements: options.maxTensorElements ?? limits.maxTensorElements,
-        onAnswered: ({ id, model, version, inputs, output }) =>
-          quality.served(id, model, version, inputs, output),
+        onAnswered: (answered) => recordAnswer(quality, answered),
       }),
     )
     const maxAudioSeconds = options.maxAudioSeconds ?? limits.maxAudioSeconds

@@ -348,7 +348,8 @@ export interface paths {
          *     with the output itself when it is an integer), one `value` per element of the first output, or
          *     a `score` of the answer. It counts toward the live quality of the version that answered —
          *     accuracy, mean absolute and root mean squared error, mean score — in the statistics extension
-         *     and `/metrics`. An answer waits for its feedback for a limited time (10 minutes by default) and
+         *     and `/metrics`. When a shadow version was sent a copy of the request, its answer is scored too,
+         *     into the shadow version's quality. An answer waits for its feedback for a limited time (10 minutes by default) and
          *     takes one feedback; 404 after that, or for an id that was never answered by this model.
          */
         post: operations["modelFeedback"];

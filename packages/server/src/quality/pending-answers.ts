@@ -16,6 +16,8 @@ export interface PendingAnswer {
   /** Rows the elements divide into (the batch size), and whether they are class indices already. */
   rows: number
   integer: boolean
+  /** The shadow version's answer to the same request, when one ran: feedback scores it too. */
+  shadow?: PendingAnswer
 }
 
 export interface PendingOptions {

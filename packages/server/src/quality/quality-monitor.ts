@@ -80,14 +80,27 @@ export class QualityMonitor {
       }
       drift?.add(tensor.data as ArrayLike<number | bigint>)
     }
-    const now = this.#clock.now()
+    this.#pending.add(id, this.#answer(model, version, output))
+  }
+
+  /**
+   * Records the shadow version's answer to a request already recorded, for its feedback to score both.
+   * Nothing when the request's answer is no longer waiting.
+   */
+  shadowServed(id: string, model: string, version: string, output: HostTensor | undefined): void {
+    const answer = this.#pending.get(id, this.#clock.now())
+    if (answer?.model === model && answer.version !== version)
+      answer.shadow = this.#answer(model, version, output)
+  }
+
+  #answer(model: string, version: string, output: HostTensor | undefined): PendingAnswer {
     const kept = output && output.datatype !== 'BYTES' && output.data.length <= this.#maxElements
     // A plain array on the heap: small typed arrays cost as much in their own objects, and their bytes
     // outside the heap are freed late, so what the pending answers hold could not be read off the heap.
     const elements = kept ? copy(output.data as ArrayLike<number | bigint>) : undefined
     const rows = output && output.shape.length > 1 ? (output.shape[0] as number) : 1
     const integer = output !== undefined && isInteger(output.datatype)
-    this.#pending.add(id, { model, version, at: now, elements, rows, integer })
+    return { model, version, at: this.#clock.now(), elements, rows, integer }
   }
 
   /** Scores ground truth against the answer to request `id`; 404 when no answer of `model` waits under that id. */
@@ -108,6 +121,13 @@ export class QualityMonitor {
     // Refused feedback (it throws) leaves the answer waiting, so it can be sent again, corrected.
     const result = this.#score(answer, feedback)
     this.#pending.delete(feedback.id)
+    if (answer.shadow) {
+      try {
+        this.#score(answer.shadow, feedback)
+      } catch {
+        // The shadow's answer had another shape: the feedback fits the answer the client got, and that counts.
+      }
+    }
     return result
   }
 

@@ -24,6 +24,9 @@ export const isVersionFailure = (error: unknown): boolean =>
   !(error instanceof ModelportError) || error.status >= 500
 
 export class RoutedModel implements LoadedModel {
+  /** The shadow's answer to the last run, once it has one (undefined when it failed or was not run). */
+  shadowAnswer: Promise<{ version: string; results: Tensors } | undefined> | undefined
+
   constructor(
     readonly version: VersionEntry,
     readonly role: RolloutRole,
@@ -55,18 +58,22 @@ export class RoutedModel implements LoadedModel {
     }
     this.reports.ran(this.version.version, this.role, false, performance.now() - started)
     // After the answer, so the shadow never delays it; the inputs are not changed by either run.
-    if (this.shadow && this.reports.claimShadow()) void this.#runShadow(this.shadow, inputs, outputs)
+    if (this.shadow && this.reports.claimShadow())
+      this.shadowAnswer = this.#runShadow(this.shadow, inputs, outputs)
     return results
   }
 
-  async #runShadow(shadow: VersionEntry, inputs: Tensors, outputs: string[]): Promise<void> {
+  /** Never rejects: a shadow's failure is counted, and never reaches the client. */
+  async #runShadow(shadow: VersionEntry, inputs: Tensors, outputs: string[]) {
     const started = performance.now()
     try {
-      await shadow.managed.run(inputs, outputs)
+      const results = await shadow.managed.run(inputs, outputs)
       this.reports.ran(shadow.version, 'shadow', false, performance.now() - started)
+      return { version: shadow.version, results }
     } catch (error) {
       if (isVersionFailure(error))
         this.reports.ran(shadow.version, 'shadow', true, performance.now() - started)
+      return undefined
     } finally {
       this.reports.releaseShadow()
     }

@@ -11,7 +11,7 @@ import {
 import { checkBody, readJson } from '../http/body.js'
 import type { ModelRegistry } from '../models/registry.js'
 import { MODEL_VERSION_HEADER } from '../rollout/rollout-headers.js'
-import type { HostTensor } from '../runtime/types.js'
+import type { HostTensor, LoadedModel } from '../runtime/types.js'
 import { splitBody } from '../tensors/binary.js'
 import { decodeInputs, encodeResponse, type RequestHeader, selectOutputs } from '../tensors/request.js'
 
@@ -32,8 +32,11 @@ export interface AnsweredRequest {
   model: string
   version: string
   inputs: Record<string, HostTensor>
-  /** The first output returned. */
+  /** The first output returned, and its name. */
   output: HostTensor | undefined
+  outputName: string | undefined
+  /** What ran the request (a rollout's routed model may have sent a shadow a copy). */
+  ran: LoadedModel
 }
 
 export function inferenceRoutes({ registry, server, maxTensorElements, onAnswered }: InferenceOptions) {
@@ -103,6 +106,8 @@ export function inferenceRoutes({ registry, server, maxTensorElements, onAnswere
       version: entry.version,
       inputs: feeds,
       output: first === undefined ? undefined : results[first],
+      outputName: first,
+      ran: loaded,
     })
     if (response.kind === 'json') return c.body(response.text, 200, { 'content-type': 'application/json' })
     return c.body(response.body as Uint8Array<ArrayBuffer>, 200, {

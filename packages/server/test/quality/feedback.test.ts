@@ -119,6 +119,36 @@ describe('feedback', () => {
     expect(metrics).toMatch(/modelport_feedback_pending 0\b/)
   }, 60_000)
 
+  it('a shadow version is judged on the same feedback as the answers clients got from the stable one', async () => {
+    const mp = createModelport({ baseUrl: server.url })
+    await setModelRollout(mp, 'cls', { stable: '1', shadow: { version: '2', share: 1 } })
+    const before = await modelStatistics(mp, { model: 'cls', version: '2' })
+    const labelsBefore = before.model_stats[0]?.quality?.labels ?? 0
+    const correctBefore = labelsBefore * (before.model_stats[0]?.quality?.accuracy ?? 0)
+    const next = random(9)
+    const answers: Answered[] = []
+    for (let i = 0; i < 60; i++)
+      answers.push(
+        await infer(
+          `shadow-${i}`,
+          Array.from({ length: 4 }, () => Math.round(next() * 1000) / 100),
+        ),
+      )
+    expect(new Set(answers.map((a) => a.version))).toEqual(new Set(['1']))
+    // Let the last shadow runs finish: they start once each answer is out.
+    await new Promise((done) => setTimeout(done, 100))
+    let shadowCorrect = 0
+    for (const answer of answers) {
+      const label = next() < 0.5 ? argmax(answer.x) : argmax(answer.x.map((v) => -v))
+      // The client was answered by version 1; version 2 (y = -x) would have said the argmin.
+      if (argmax(answer.x.map((v) => -v)) === label) shadowCorrect++
+      expect((await sendFeedback(mp, 'cls', { id: answer.id, label })).model_version).toBe('1')
+    }
+    const after = (await modelStatistics(mp, { model: 'cls', version: '2' })).model_stats[0]?.quality
+    expect(after?.labels).toBe(labelsBefore + 60)
+    expect(after?.accuracy).toBeCloseTo((correctBefore + shadowCorrect) / (labelsBefore + 60), 9)
+  })
+
   it('refuses feedback for an id that was never answered, twice, or for another model, in the /v2 error shape', async () => {
     const mp = createModelport({ baseUrl: server.url })
     const answered = await infer('once', [1, 2, 3, 4])
