@@ -7,7 +7,7 @@ const [name, ...args] = process.argv.slice(2)
 const entry = fileURLToPath(new URL(`./${name}/index.ts`, import.meta.url))
 if (!name || !existsSync(entry)) {
   console.error(
-    'Usage: pnpm -F @modelport/examples run example <ocr|vad|chat-fallback|typed-models|openai-sdk>',
+    'Usage: pnpm -F @modelport/examples run example <ocr|vad|chat-fallback|typed-models|openai-sdk|pytorch>',
   )
   process.exit(2)
 }

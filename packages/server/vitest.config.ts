@@ -9,6 +9,7 @@ export default defineConfig({
     alias: [
       { find: /^@modelport\/sdk$/, replacement: sdk('index.ts') },
       { find: /^@modelport\/sdk\/codegen$/, replacement: sdk('codegen/index.ts') },
+      { find: /^@modelport\/sdk\/admin$/, replacement: sdk('admin/index.ts') },
     ],
   },
   test: { name: 'server', testTimeout: 30000 },

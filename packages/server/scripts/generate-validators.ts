@@ -24,6 +24,8 @@ export const validated = [
   'OcrJsonRequest',
   'RepositoryIndexRequest',
   'RepositoryModelRequest',
+  'RolloutSettings',
+  'FeedbackRequest',
 ] as const
 
 export async function renderValidators(): Promise<string> {

@@ -15,15 +15,19 @@ import { defaultLimits, type RequestLimits } from './limits/request-limits.js'
 import type { ModelRegistry } from './models/registry.js'
 import { type Metrics, noMetrics } from './observability/metrics.js'
 import { observeRequests, type RequestLog } from './observability/observe-requests.js'
+import { QualityMonitor } from './quality/quality-monitor.js'
+import { recordAnswer } from './quality/record-answer.js'
 import { chatRoutes } from './routes/chat.js'
 import { type DocsOptions, docsRoutes } from './routes/docs.js'
 import { embeddingsRoutes } from './routes/embeddings.js'
+import { feedbackRoutes } from './routes/feedback.js'
 import { inferenceRoutes } from './routes/inference.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { modelRoutes } from './routes/models.js'
 import { noLocalModelsRoutes } from './routes/no-local-models.js'
 import { ocrRoutes } from './routes/ocr.js'
 import { repositoryRoutes } from './routes/repository.js'
+import { rolloutRoutes } from './routes/rollout.js'
 import { statisticsRoutes } from './routes/statistics.js'
 import { vadRoutes } from './routes/vad.js'
 import { createRouter } from './routing/create-router.js'
@@ -65,6 +69,8 @@ export interface AppOptions {
   rateLimiter?: RateLimiter
   /** Request, routing and rate-limit measurements; with `render`, exported at `GET /metrics`. */
   metrics?: Metrics
+  /** Live quality per model version from feedback, and input drift (default: its own, in memory). */
+  quality?: QualityMonitor
   /** With `info`, one access log line per request as well. */
   log?: ErrorLogger & Partial<RequestLog> & { warn?: RequestLog['info'] }
 }
@@ -124,9 +130,12 @@ export function createApp(options: AppOptions) {
   app.route('/', chatRoutes(router, log))
   app.route('/', embeddingsRoutes(router))
   if (options.registry) {
+    const quality = options.quality ?? new QualityMonitor()
     // Before the inference routes: `/v2/models/stats` would otherwise be read as a model's metadata.
-    app.route('/', statisticsRoutes(options.registry))
+    app.route('/', statisticsRoutes(options.registry, quality))
+    app.route('/', feedbackRoutes(options.registry, quality))
     app.route('/', repositoryRoutes(options.registry))
+    app.route('/', rolloutRoutes(options.registry))
     app.route(
       '/',
       inferenceRoutes({
@@ -141,6 +150,7 @@ export function createApp(options: AppOptions) {
         maxOutputBytes: limits.maxOutputBytes,
         maxJsonBodyBytes: limits.maxJsonBodyBytes,
         admissions: admissions.inference,
+        onAnswered: (answered) => recordAnswer(quality, answered),
       }),
     )
     const maxAudioSeconds = options.maxAudioSeconds ?? limits.maxAudioSeconds

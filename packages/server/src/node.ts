@@ -24,8 +24,11 @@ import { repositoryReader, scanRepository } from './models/repository.js'
 import { createLogger } from './observability/logger.js'
 import { metricSources } from './observability/metric-sources.js'
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js'
+import { registerQualityMetrics } from './observability/quality-metrics.js'
+import { registerRolloutMetrics } from './observability/rollout-metrics.js'
 import { createOutboundHttp } from './outbound-http.js'
 import { redactingLog } from './providers/redact.js'
+import { QualityMonitor, type QualityOptions } from './quality/quality-monitor.js'
 import type { Clock } from './routing/clock.js'
 import { createRouter } from './routing/create-router.js'
 import { onnxLoader } from './runtime/onnx/session.js'
@@ -77,6 +80,8 @@ export interface ServerOptions {
   shutdownGraceMs?: number
   /** How long `close()` goes on accepting, answering readiness 503, so load balancers stop first (default 0). */
   shutdownDelayMs?: number
+  /** How long answers wait for feedback, and how many at most (quality monitoring). */
+  feedback?: Pick<QualityOptions, 'windowMs' | 'capacity'>
   /** Loads model files (default ONNX Runtime; tests slow it down). */
   loader?: ModelLoader
 }
@@ -147,6 +152,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             () => requestsInFlight(),
           ),
         })
+  const quality = new QualityMonitor(options.feedback)
+  if (metrics) {
+    registerRolloutMetrics(metrics.registry, registry.rollouts, () => registry.list().map((e) => e.name))
+    registerQualityMetrics(metrics.registry, quality)
+  }
   if (options.builtins ?? true) registry.add(builtinModels())
   const scan = await scanRepository(modelsDir)
   for (const skipped of scan.skipped) log.warn('model folder skipped', skipped)
@@ -215,6 +225,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     auth: keys.length > 0 ? { keys, publicMetrics: auth.publicMetrics, sha256: nodeSha256 } : undefined,
     rateLimiter,
     metrics,
+    quality,
     log: appLog,
   })
   const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {

@@ -13,6 +13,13 @@
  * const { model_stats } = await modelStatistics(mp, { model: 'my-model' })
  */
 export {
+  type FeedbackRequest,
+  type FeedbackResponse,
+  type InputDrift,
+  type ModelQuality,
+  sendFeedback,
+} from './feedback.js'
+export {
   loadModel,
   type RepositoryIndex,
   type RepositoryIndexEntry,
@@ -21,6 +28,15 @@ export {
   repositoryIndex,
   unloadModel,
 } from './repository.js'
+export {
+  clearModelRollout,
+  modelRollout,
+  promoteModelRollout,
+  type Rollout,
+  type RolloutSettings,
+  rollbackModelRollout,
+  setModelRollout,
+} from './rollout.js'
 export {
   type BatchStatistics,
   type DurationStatistic,

@@ -325,6 +325,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/models/{model}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send ground truth for an answer
+         * @description Ground truth for an earlier inference request, named by its `x-request-id` (send your own id in
+         *     that header with the request, or read the one the server gave): one `label` per row (a class
+         *     index, compared with the index of the row's largest element in the answer's first output, or
+         *     with the output itself when it is an integer), one `value` per element of the first output, or
+         *     a `score` of the answer. It counts toward the live quality of the version that answered —
+         *     accuracy, mean absolute and root mean squared error, mean score — in the statistics extension
+         *     and `/metrics`. When a shadow version was sent a copy of the request, its answer is scored too,
+         *     into the shadow version's quality. An answer waits for its feedback for a limited time (10 minutes by default) and
+         *     takes one feedback; 404 after that, or for an id that was never answered by this model.
+         */
+        post: operations["modelFeedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/models/{model}/versions/{version}/infer": {
         parameters: {
             query?: never;
@@ -430,6 +464,106 @@ export interface paths {
          *     an admin key; any other key is refused with a 403 and the model goes on serving.
          */
         post: operations["repositoryModelUnload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/rollout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Read a model's rollout
+         * @description Which version takes the model's unpinned requests (`stable`), the canary that answers a weight of
+         *     them, the shadow that is sent a copy of a share of them, the automatic rollback thresholds, each
+         *     candidate's runs in the current window, and the last rollback. Requests that name a version are
+         *     never redirected. Needs an admin key once the server has keys.
+         */
+        get: operations["repositoryModelRollout"];
+        /**
+         * Start or change a model's rollout
+         * @description Sends `canary.weight` of the model's unpinned requests to the canary version, and copies
+         *     `shadow.share` of the stable version's requests to the shadow version (its answers are dropped,
+         *     its runs counted in the metrics). Without `stable`, the version served now stays stable. With
+         *     `rollback`, a candidate whose failure rate or 99th percentile run time over `window_ms` crosses
+         *     a threshold is rolled back by itself. Takes effect for the next request; requests in flight
+         *     finish on the version they started on. The same object may be written as `rollout` in the
+         *     model's `model.json`. Needs an admin key once the server has keys.
+         */
+        put: operations["repositoryModelSetRollout"];
+        post?: never;
+        /**
+         * End a model's rollout
+         * @description Forgets the rollout: unpinned requests go to the newest version that takes requests again.
+         *     Needs an admin key once the server has keys.
+         */
+        delete: operations["repositoryModelClearRollout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/rollout/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Promote the candidate
+         * @description Makes the canary (or, without one, the shadow) the stable version: it takes every unpinned request
+         *     from the next one on. The version it replaces stays loaded for requests that name it. 400 when
+         *     the model has no candidate. Needs an admin key once the server has keys.
+         */
+        post: operations["repositoryModelPromote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/repository/models/{model}/rollout/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll the candidate back
+         * @description Takes the canary and the shadow out of the rollout: the stable version takes every unpinned
+         *     request from the next one on. The candidates stay loaded for requests that name them. 400 when
+         *     the model has no candidate. Needs an admin key once the server has keys.
+         */
+        post: operations["repositoryModelRollback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -667,6 +801,123 @@ export interface components {
         };
         /** @description Empty on success. */
         RepositoryModelResponse: Record<string, never>;
+        /** @description A version number, as a string or a number. */
+        RolloutVersion: components["schemas"]["ModelVersion"] | number;
+        /** @description How the model's unpinned requests are split between its versions (also `model.json` `rollout`). */
+        RolloutSettings: {
+            /** @description The version unpinned requests go to; without it, the version served when the rollout starts. */
+            stable?: components["schemas"]["RolloutVersion"];
+            canary?: {
+                version: components["schemas"]["RolloutVersion"];
+                /** @description The share of unpinned requests it answers. */
+                weight: number;
+            };
+            shadow?: {
+                version: components["schemas"]["RolloutVersion"];
+                /** @description The share of the stable version's requests also run on it; its answers are dropped. */
+                share: number;
+            };
+            /** @description Roll a candidate back by itself once a threshold is crossed over the window. */
+            rollback?: {
+                window_ms: number;
+                max_error_rate?: number;
+                max_p99_ms?: number;
+                /**
+                 * @description Runs in the window before a threshold is judged.
+                 * @default 20
+                 */
+                min_requests?: number;
+            };
+        };
+        Rollout: {
+            model: string;
+            stable?: components["schemas"]["ModelVersion"];
+            canary?: {
+                version: components["schemas"]["ModelVersion"];
+                weight: number;
+            };
+            shadow?: {
+                version: components["schemas"]["ModelVersion"];
+                share: number;
+            };
+            rollback?: {
+                window_ms: number;
+                max_error_rate?: number;
+                max_p99_ms?: number;
+                min_requests: number;
+            };
+            /** @description Each candidate's runs and failures within the rollback window now. */
+            windows: {
+                version: components["schemas"]["ModelVersion"];
+                runs: number;
+                failures: number;
+            }[];
+            last_rollback?: {
+                version: components["schemas"]["ModelVersion"];
+                /** @enum {string} */
+                reason: "error_rate" | "p99_latency" | "manual";
+                message: string;
+                /** @description When, in ms since the epoch. */
+                at: number;
+            };
+        };
+        /** @description Exactly one of `label`, `value` and `score`. */
+        FeedbackRequest: {
+            /** @description The `x-request-id` of the answered request (1 to 255 characters). */
+            id: string;
+            /** @description The true class of each row, as indices. */
+            label?: number | number[];
+            /** @description The true value of each element of the first output, row-major. */
+            value?: number | number[];
+            /** @description A score of the answer, on the caller's scale (e.g. 0–1). */
+            score?: number;
+        };
+        FeedbackResponse: {
+            model_name: string;
+            model_version: components["schemas"]["ModelVersion"];
+            id: string;
+            rows: number;
+            /** @description For labels, how many rows the answer got right. */
+            correct?: number;
+            /** @description For values, this answer's mean absolute error. */
+            mean_absolute_error?: number;
+            score?: number;
+        };
+        /** @description Live quality of the version from the feedback received so far; a figure is left out until feedback of its kind came. */
+        ModelQuality: {
+            /** @description Rows labelled. */
+            labels: number;
+            accuracy?: number;
+            /** @description Elements given a true value. */
+            values: number;
+            mean_absolute_error?: number;
+            root_mean_squared_error?: number;
+            scores: number;
+            mean_score?: number;
+        };
+        /**
+         * @description One input's values against the reference recorded from the first values this version was sent
+         *     (10 000 by default, at most 1024 per request); `out_of_range` is the share of later values outside
+         *     the reference's 1st–99th percentile range (about 0.02 when nothing drifted).
+         */
+        InputDrift: {
+            name: string;
+            reference?: {
+                count: number;
+                mean: number;
+                std: number;
+                /** @description The 1st percentile. */
+                low: number;
+                /** @description The 99th percentile. */
+                high: number;
+            };
+            live: {
+                count: number;
+                mean: number;
+                std: number;
+            };
+            out_of_range: number;
+        };
         DurationStatistic: {
             count: number;
             /** @description Cumulative nanoseconds. */
@@ -722,6 +973,9 @@ export interface components {
             inference_stats: components["schemas"]["InferenceStatistics"];
             /** @description Each batch size executed, smallest first; empty before the first execution. */
             batch_stats: components["schemas"]["BatchStatistics"][];
+            quality?: components["schemas"]["ModelQuality"];
+            /** @description Each numeric input's drift from the reference recorded when this version began serving. */
+            input_drift?: components["schemas"]["InputDrift"][];
         };
         StatisticsResponse: {
             model_stats: components["schemas"]["ModelStatistics"][];
@@ -1020,6 +1274,7 @@ export interface components {
         InferenceResponse: {
             headers: {
                 "Inference-Header-Content-Length": components["headers"]["InferenceHeaderContentLength"];
+                "x-modelport-model-version": components["headers"]["ModelVersion"];
                 [name: string]: unknown;
             };
             content: {
@@ -1210,6 +1465,15 @@ export interface components {
                 "application/json": components["schemas"]["V2Error"];
             };
         };
+        /** @description The model's rollout as it is now. */
+        Rollout: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Rollout"];
+            };
+        };
         /** @description Statistics per model version, since the server started. */
         Statistics: {
             headers: {
@@ -1247,6 +1511,8 @@ export interface components {
         };
     };
     headers: {
+        /** @description The model version that answered; unpinned requests may go to a canary while a rollout is under way. */
+        ModelVersion: components["schemas"]["ModelVersion"];
         /** @description The request's id, in every answer and log line. */
         RequestId: string;
         /** @description The target that answered: `<provider>/<model>`. */
@@ -1690,6 +1956,41 @@ export interface operations {
             default: components["responses"]["V2Error"];
         };
     };
+    modelFeedback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description Counted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackResponse"];
+                };
+            };
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
     modelVersionInfer: {
         parameters: {
             query?: never;
@@ -1819,6 +2120,138 @@ export interface operations {
                     "application/json": components["schemas"]["RepositoryModelResponse"];
                 };
             };
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Rollout"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelSetRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolloutSettings"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Rollout"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelClearRollout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["Rollout"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelPromote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RepositoryModelRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Rollout"];
+            400: components["responses"]["V2BadRequest"];
+            401: components["responses"]["V2Unauthorized"];
+            403: components["responses"]["V2Forbidden"];
+            404: components["responses"]["V2NotFound"];
+            429: components["responses"]["V2RateLimited"];
+            default: components["responses"]["V2Error"];
+        };
+    };
+    repositoryModelRollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description A model name. Names are plain identifiers, never paths.
+                 * @example simplenet
+                 */
+                model: components["parameters"]["ModelName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RepositoryModelRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["Rollout"];
             400: components["responses"]["V2BadRequest"];
             401: components["responses"]["V2Unauthorized"];
             403: components["responses"]["V2Forbidden"];

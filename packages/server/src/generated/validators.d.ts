@@ -16,3 +16,5 @@ export declare const EmbeddingsRequest: Validator
 export declare const OcrJsonRequest: Validator
 export declare const RepositoryIndexRequest: Validator
 export declare const RepositoryModelRequest: Validator
+export declare const RolloutSettings: Validator
+export declare const FeedbackRequest: Validator

@@ -6,6 +6,7 @@ import { badRequest, notFound } from '../errors.js'
 import type { Logger } from '../lifecycle/log.js'
 import { ManagedModel, type VersionState } from '../lifecycle/managed-model.js'
 import { ModelVersion } from '../lifecycle/model-version.js'
+import { Rollouts } from '../rollout/rollouts.js'
 import { type Clock, systemClock } from '../routing/clock.js'
 import type { RuntimeSettings } from '../runtime/settings.js'
 import type { LoadedModel, ModelLoader } from '../runtime/types.js'
@@ -47,6 +48,8 @@ export interface RegistryOptions {
   retireDelayMs?: number
   /** Where `reload()` reads a model again from (the model repository); built-ins are read from what `add()` was given. */
   repository?: ModelSourceReader
+  /** Canary and shadow rollouts between versions (default: its own, on this clock). */
+  rollouts?: Rollouts
 }
 
 /** What a reload did: the versions that failed to load (the ones serving before go on serving). */
@@ -72,6 +75,8 @@ export class ModelRegistry {
   readonly #retireDelayMs: number
   readonly #repository: ModelSourceReader | undefined
   #stopping = false
+  /** Which version an unpinned request runs while a rollout is under way. */
+  readonly rollouts: Rollouts
 
   constructor(options: RegistryOptions) {
     this.#loader = options.loader
@@ -82,6 +87,7 @@ export class ModelRegistry {
     this.#keepAliveMs = options.keepAliveMs || undefined
     this.#retireDelayMs = options.retireDelayMs ?? 1000
     this.#repository = options.repository
+    this.rollouts = options.rollouts ?? new Rollouts({ clock: this.#clock, log: this.#log })
   }
 
   /** Registers sources; a later source with the same name replaces an earlier one (the repository wins over built-ins). */
@@ -103,6 +109,7 @@ export class ModelRegistry {
         created: Math.floor(this.#now() / 1000),
         versions,
       })
+      this.rollouts.configure(source.name, source.rollout, [...source.versions.keys()])
     }
   }
 
@@ -168,6 +175,9 @@ export class ModelRegistry {
   }
 
   #served(entry: ModelEntry): VersionEntry {
+    const stable = this.rollouts.stable(entry.name)
+    const pinned = stable === undefined ? undefined : entry.versions.find((v) => v.version === stable)
+    if (pinned?.accepting) return pinned
     for (let i = entry.versions.length - 1; i >= 0; i--) {
       const version = entry.versions[i] as VersionEntry
       if (version.accepting) return version
@@ -182,6 +192,7 @@ export class ModelRegistry {
   ready(name: string, version?: string): { entry: VersionEntry; model: LoadedModel } {
     const entry = this.version(name, version)
     if (!entry.accepting) throw entry.managed.refusal()
+    if (version === undefined) return this.rollouts.route(this.entry(name), entry)
     return { entry, model: entry.managed }
   }
 
@@ -234,6 +245,7 @@ export class ModelRegistry {
       if (!current)
         throw notFound('model_not_found', `Model '${name}' is not in the model repository.`, 'model')
       this.#entries.delete(name)
+      this.rollouts.clear(name)
       for (const version of current.versions) this.#retire(version, false, 'removed from the repository')
       this.#log.info('model removed', { model: name })
       return { failed: [], removed: true }
@@ -253,6 +265,7 @@ export class ModelRegistry {
       return { failed, removed: false }
     }
     const before = current && this.#served(current)
+    this.rollouts.configure(name, source.rollout, [...source.versions.keys()])
     this.#entries.set(name, plan.entry)
     const after = this.#served(plan.entry)
     after.managed.cancelRetirement()

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseKeepAlive } from '../lifecycle/keep-alive.js'
+import { readRolloutSettings } from '../rollout/rollout-settings.js'
 import { parseRuntimeSettings, type RuntimeSettings } from '../runtime/settings.js'
 import { readEmbeddingsSettings } from './embeddings-settings.js'
 import { checkModelJsonKeys } from './model-json-keys.js'
@@ -53,6 +54,13 @@ async function readKeepAlive(dir: string): Promise<number | false | undefined> {
   return parseKeepAlive(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>)
 }
 
+/** `model.json` `rollout`, if it says. */
+async function readRollout(dir: string) {
+  const file = join(dir, 'model.json')
+  if (!existsSync(file)) return undefined
+  return readRolloutSettings(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>)
+}
+
 type FolderScan = { model: ModelSource } | { skipped: ScanResult['skipped'][number] } | undefined
 
 /** One model folder of the repository: its source, why it was skipped, or undefined if there is no folder. */
@@ -83,6 +91,7 @@ async function scanModelFolder(root: string, name: string): Promise<FolderScan> 
     const task = await readTask(dir)
     const embeddings = task === 'embeddings' ? await readEmbeddingsSettings(dir) : undefined
     const keepAliveMs = await readKeepAlive(dir)
+    const rollout = await readRollout(dir)
     return {
       model: {
         name,
@@ -93,6 +102,7 @@ async function scanModelFolder(root: string, name: string): Promise<FolderScan> 
         ...(runtime && { runtime }),
         ...(embeddings && { embeddings }),
         ...(keepAliveMs !== undefined && { keepAliveMs }),
+        ...(rollout && { rollout }),
       },
     }
   } catch (error) {

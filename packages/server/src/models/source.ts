@@ -1,4 +1,5 @@
 import type { components } from '@modelport/sdk'
+import type { RolloutSettings } from '../rollout/rollout-settings.js'
 import type { RuntimeSettings } from '../runtime/settings.js'
 import type { EmbeddingsSettings } from './embeddings-settings.js'
 
@@ -19,6 +20,8 @@ export interface ModelSource {
   runtime?: RuntimeSettings
   /** For task `embeddings`: the tokenizer and pooling settings from `model.json`. */
   embeddings?: EmbeddingsSettings
+  /** `model.json` `rollout`: canary and shadow versions, and when to roll them back. */
+  rollout?: RolloutSettings
 }
 
 /** Reads models from where they live (the model repository on disk), when one is loaded again. */

@@ -15,6 +15,8 @@ import { errorBody } from '../http/errors.js'
 import type { Admission } from '../limits/admission.js'
 import { admitted } from '../limits/admitted.js'
 import type { ModelRegistry } from '../models/registry.js'
+import { MODEL_VERSION_HEADER } from '../rollout/rollout-headers.js'
+import type { HostTensor, LoadedModel } from '../runtime/types.js'
 import { splitBody } from '../tensors/binary.js'
 import { decodeInputs, encodeResponse, type RequestHeader, selectOutputs } from '../tensors/request.js'
 
@@ -51,6 +53,21 @@ export interface InferenceOptions {
   maxJsonBodyBytes?: number
   /** Gates a request passes before its body is read (the process-wide in-flight budget). */
   admissions?: Admission[]
+  /** Told of every answered request, after its answer is encoded (quality monitoring keeps it for feedback). */
+  onAnswered?: (answered: AnsweredRequest) => void
+}
+
+export interface AnsweredRequest {
+  /** The request's `x-request-id`. */
+  id: string
+  model: string
+  version: string
+  inputs: Record<string, HostTensor>
+  /** The first output returned, and its name. */
+  output: HostTensor | undefined
+  outputName: string | undefined
+  /** What ran the request (a rollout's routed model may have sent a shadow a copy). */
+  ran: LoadedModel
 }
 
 export function inferenceRoutes({
@@ -61,6 +78,7 @@ export function inferenceRoutes({
   maxOutputBytes,
   maxJsonBodyBytes = Number.POSITIVE_INFINITY,
   admissions = [],
+  onAnswered,
 }: InferenceOptions) {
   // JSON is parsed and checked on the event loop in one go (1M numbers measured 0.3 s to parse and 64 ms
   // to validate here), so a large tensor must come as the binary extension's bytes, which are not parsed.
@@ -125,11 +143,12 @@ export function inferenceRoutes({
     const feeds = decodeInputs(model, request, loaded.inputs, binary, tensorLimits)
     const wanted = selectOutputs(model, request, loaded.outputs)
     const inputMs = performance.now() - decoding
-    // The decoded inputs are not read again: they may move to the model's worker thread without a copy.
+    // Unless quality monitoring reads them after the answer, the decoded inputs are not read again:
+    // they may move to the model's worker thread without a copy.
     const results = await loaded.run(
       feeds,
       wanted.map((w) => w.name),
-      { transfer: true },
+      { transfer: onAnswered === undefined },
     )
     const encoding = performance.now()
     const head = { model_name: model, model_version: entry.version }
@@ -141,6 +160,18 @@ export function inferenceRoutes({
     )
     // The statistics' compute_input and compute_output include this side of the runtime too.
     entry.managed.recordConversion(inputMs, performance.now() - encoding)
+    // Which version answered, for clients of unpinned requests while a canary takes a share of them.
+    c.header(MODEL_VERSION_HEADER, entry.version)
+    const first = wanted[0]?.name
+    onAnswered?.({
+      id: c.get('requestId'),
+      model,
+      version: entry.version,
+      inputs: feeds,
+      output: first === undefined ? undefined : results[first],
+      outputName: first,
+      ran: loaded,
+    })
     if (response.kind === 'json') {
       const json = { 'content-type': 'application/json' }
       const [only] = response.pieces

@@ -6,6 +6,8 @@ import type { components } from '@modelport/sdk'
 import { Hono } from 'hono'
 import type { BatchSizeStatistics } from '../lifecycle/statistics.js'
 import type { ModelRegistry, VersionEntry } from '../models/registry.js'
+import type { QualityMonitor } from '../quality/quality-monitor.js'
+import { qualityStatistics } from '../quality/quality-statistics.js'
 
 type ModelStatistics = components['schemas']['ModelStatistics']
 type BatchStatistics = components['schemas']['BatchStatistics']
@@ -23,8 +25,9 @@ function batchStatistics(batches: Map<number, BatchSizeStatistics>): BatchStatis
     }))
 }
 
-function describe(name: string, version: VersionEntry): ModelStatistics {
+function describe(name: string, version: VersionEntry, quality?: QualityMonitor): ModelStatistics {
   const { statistics } = version.managed
+  const judged = quality?.of(name, version.version)
   return {
     name,
     version: version.version,
@@ -40,22 +43,27 @@ function describe(name: string, version: VersionEntry): ModelStatistics {
       compute_output: { ...statistics.computeOutput },
     },
     batch_stats: batchStatistics(statistics.batches),
+    ...(judged && qualityStatistics(judged)),
   }
 }
 
-export function statisticsRoutes(registry: ModelRegistry) {
+export function statisticsRoutes(registry: ModelRegistry, quality?: QualityMonitor) {
   const answer = (stats: ModelStatistics[]): StatisticsResponse => ({ model_stats: stats })
   return new Hono()
     .get('/v2/models/stats', (c) =>
-      c.json(answer(registry.list().flatMap((entry) => entry.versions.map((v) => describe(entry.name, v))))),
+      c.json(
+        answer(
+          registry.list().flatMap((entry) => entry.versions.map((v) => describe(entry.name, v, quality))),
+        ),
+      ),
     )
     .get('/v2/models/:model/stats', (c) => {
       const entry = registry.entry(c.req.param('model'))
-      return c.json(answer(entry.versions.map((v) => describe(entry.name, v))))
+      return c.json(answer(entry.versions.map((v) => describe(entry.name, v, quality))))
     })
     .get('/v2/models/:model/versions/:version/stats', (c) => {
       const { model, version } = c.req.param()
       const entry = registry.entry(model)
-      return c.json(answer([describe(entry.name, registry.version(model, version))]))
+      return c.json(answer([describe(entry.name, registry.version(model, version), quality)]))
     })
 }
