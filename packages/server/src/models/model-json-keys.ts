@@ -20,6 +20,8 @@ export const MODEL_JSON_KEYS = [
   'optimization',
   'runtime',
   'keep_alive_ms',
+  // Versions: a canary or shadow rollout between them.
+  'rollout',
 ] as const
 
 /** Edit distance, to suggest the key a misspelt one was meant to be. */
