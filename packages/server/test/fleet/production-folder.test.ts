@@ -5,7 +5,7 @@
  * the start-up budget; and as PID 1 it stops gracefully on SIGTERM.
  */
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeUpstream, STREAM_TEXT, startFakeUpstream } from '../support/fake-upstream.js'
@@ -142,12 +142,19 @@ describe('served from the production folder', () => {
   })
 })
 
-describe.runIf(canRunAsPidOne())('as PID 1 of its own PID namespace, as in a container', () => {
-  it('stops gracefully on SIGTERM, which PID 1 would ignore without a handler', async () => {
-    const pidOne = await startServeProcess({ folder: folder.path, env, pidOne: true })
+describe.runIf(canRunAsPidOne())('as PID 1 of its own PID namespace and user 1000, as in the image', () => {
+  it('serves from the root-owned folder without writing to it, and stops gracefully on SIGTERM', async () => {
+    // The user must reach the config and the repository, as a mounted volume lets it.
+    await chmod(dirname(folder.path), 0o755)
+    const pidOne = await startServeProcess({ folder: folder.path, env, pidOne: true, uid: 1000 })
     try {
       const status = await readFile(`/proc/${pidOne.pid}/status`, 'utf8')
       expect(status).toMatch(/^NSpid:\s+\d+\s+1$/m)
+      expect(status).toMatch(/^Uid:\s+1000\s+1000\s+1000\s+1000$/m)
+      const list = (await (await fetch(`${pidOne.url}/v1/models`)).json()) as { data: { state: string }[] }
+      expect(list.data.length).toBeGreaterThanOrEqual(5)
+      expect(list.data.every((model) => model.state === 'ready')).toBe(true)
+      // PID 1 ignores a signal it has no handler for: this exit proves the server handles SIGTERM.
       expect(await pidOne.stop('SIGTERM')).toBe(0)
       expect(pidOne.log()).toContain('"msg":"stopped"')
     } finally {

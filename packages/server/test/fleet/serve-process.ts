@@ -31,6 +31,8 @@ export interface ServeOptions {
   timeoutMs?: number
   /** Run as PID 1 of a new PID namespace, as in a container (`unshare`, needs root). */
   pidOne?: boolean
+  /** With `pidOne`: the user and group id to run as inside it (the image's is 1000). */
+  uid?: number
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
@@ -69,8 +71,10 @@ export function canRunAsPidOne(): boolean {
 export async function startServeProcess(options: ServeOptions): Promise<ServeProcess> {
   const started = performance.now()
   const command = [process.execPath, join(options.folder, 'dist', 'cli.js'), 'serve']
+  const user =
+    options.uid === undefined ? [] : ['--setuid', String(options.uid), '--setgid', String(options.uid)]
   const [file, ...args] = options.pidOne
-    ? ['unshare', '--pid', '--fork', '--kill-child', ...command]
+    ? ['unshare', '--pid', '--fork', '--kill-child', ...user, ...command]
     : command
   const child = spawn(file as string, args, {
     cwd: options.folder,
