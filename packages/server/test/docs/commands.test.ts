@@ -28,6 +28,21 @@ const root = fileURLToPath(new URL('../../../..', import.meta.url))
 const RUN_ELSEWHERE: Record<string, string> = {
   'npx -y pnpm@10 install && npx -y pnpm@10 start': 'scripts/newcomer.sh, from a fresh clone',
   'npx -y pnpm@10 install && npx -y pnpm@10 test': '.ci/run and scripts/newcomer.sh, from a fresh clone',
+  // The lifecycle walkthrough trains with PyTorch, restarts the server on its own repository and writes
+  // the example's committed typed functions: test/examples/pytorch.test.ts runs each step, in a
+  // scratch folder of its own, and checks what the page says of it.
+  '/usr/bin/python3 examples/pytorch/train.py --repository models --expected /tmp/mlp-v1.json':
+    'test/examples/pytorch.test.ts',
+  'MODELPORT_MODELS=models pnpm start': 'test/examples/pytorch.test.ts',
+  'npx tsx --conditions=source packages/sdk/bin/modelport-gen-client.js \\\n  --url http://localhost:8080 --out examples/pytorch/generated/models.ts':
+    'test/examples/pytorch.test.ts',
+  'pnpm -F @modelport/examples run example pytorch /tmp/mlp-v1.json': 'test/examples/pytorch.test.ts',
+  '/usr/bin/python3 examples/pytorch/retrain.py --repository models --expected /tmp/mlp-v2.json':
+    'test/examples/pytorch.test.ts',
+  '/usr/bin/python3 examples/pytorch/live_data.py --rows 400 --out /tmp/mlp-live.json':
+    'test/examples/pytorch.test.ts',
+  'npx tsx --conditions=source examples/pytorch/canary.ts /tmp/mlp-live.json':
+    'test/examples/pytorch.test.ts',
 }
 /** Programs a page may use that a machine may lack; `.ci/run` installs them. Their blocks are skipped without. */
 const OPTIONAL_PROGRAMS = ['espeak-ng']
