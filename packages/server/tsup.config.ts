@@ -3,7 +3,12 @@ import { edgeBuildOptions } from './scripts/edge-build.js'
 
 export default defineConfig([
   {
-    entry: ['src/index.ts', 'src/cli.ts'],
+    // The generation worker is its own file: a worker thread is started from a path, not an import.
+    entry: {
+      index: 'src/index.ts',
+      cli: 'src/cli.ts',
+      'generation-worker': 'src/runtime/onnx/generation-worker.ts',
+    },
     format: ['esm'],
     dts: { entry: 'src/index.ts', compilerOptions: { composite: false, emitDeclarationOnly: false } },
     // The edge bundle is built beside these, at the same time: leave it in place.

@@ -1,0 +1,131 @@
+/**
+ * A worker thread that owns one decoder session and the KV caches of the sequences it generates.
+ * ONNX Runtime for Node runs `session.run` on the calling thread, so decoding here keeps the main
+ * thread's event loop free. Sequences take turns one run at a time (a prefill chunk or a decode step),
+ * so a long prompt never holds back the tokens of the others, and a cancel message is read between
+ * any two runs.
+ */
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
+import * as ort from 'onnxruntime-node'
+import { DecoderSequence, type DecoderSignature, decoderSignature } from './generation-decoder.js'
+import type {
+  FinishReason,
+  GenerateRequest,
+  WorkerEvent,
+  WorkerOptions,
+  WorkerRequest,
+} from './generation-protocol.js'
+import { Sampler } from './generation-sampling.js'
+
+interface Active {
+  request: GenerateRequest
+  sequence: DecoderSequence
+  sampler: Sampler
+  /** Prompt tokens not run yet. */
+  pending: number[]
+  /** The last sampled token, to feed next. */
+  last?: number
+  generated: number
+  cancelled: boolean
+}
+
+if (!parentPort) throw new Error('generation-worker runs as a worker thread')
+const port: MessagePort = parentPort
+const options = workerData as WorkerOptions
+const send = (event: WorkerEvent) => port.postMessage(event)
+
+async function main(): Promise<void> {
+  let session: ort.InferenceSession
+  let signature: DecoderSignature
+  try {
+    session = await ort.InferenceSession.create(options.file, {
+      intraOpNumThreads: options.intraOpThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+    })
+    signature = decoderSignature(session, options)
+  } catch (error) {
+    send({ type: 'load-failed', message: (error as Error).message })
+    return
+  }
+  const active = new Map<number, Active>()
+  let running = false
+
+  const finish = (entry: Active, reason: FinishReason) => {
+    active.delete(entry.request.id)
+    entry.sequence.dispose()
+    send({
+      type: 'done',
+      id: entry.request.id,
+      reason,
+      promptTokens: entry.request.promptIds.length,
+      completionTokens: entry.generated,
+    })
+  }
+
+  /** One run for one sequence: the next prefill chunk, or one decode step. */
+  const step = async (entry: Active) => {
+    if (entry.cancelled) return finish(entry, 'cancelled')
+    const { request } = entry
+    const feed =
+      entry.pending.length > 0 ? entry.pending.splice(0, options.prefillChunk) : [entry.last as number]
+    const logits = await entry.sequence.forward(feed)
+    if (entry.pending.length > 0) return
+    if (entry.cancelled) return finish(entry, 'cancelled')
+    const token = entry.sampler.next(logits)
+    if (request.stopIds.includes(token.id)) return finish(entry, 'stop')
+    entry.generated++
+    entry.last = token.id
+    send({ type: 'token', id: request.id, token })
+    if (entry.generated >= request.maxTokens) finish(entry, 'length')
+  }
+
+  const run = async () => {
+    if (running) return
+    running = true
+    try {
+      while (active.size > 0) {
+        for (const entry of [...active.values()]) {
+          try {
+            await step(entry)
+          } catch (error) {
+            active.delete(entry.request.id)
+            entry.sequence.dispose()
+            send({ type: 'failed', id: entry.request.id, message: (error as Error).message })
+          }
+          // Let cancel and new generate messages in between runs.
+          await new Promise((resolve) => setImmediate(resolve))
+        }
+      }
+    } finally {
+      running = false
+    }
+  }
+
+  port.on('message', (message: WorkerRequest) => {
+    if (message.type === 'cancel') {
+      const entry = active.get(message.id)
+      if (entry) entry.cancelled = true
+      return
+    }
+    active.set(message.id, {
+      request: message,
+      sequence: new DecoderSequence(session, signature),
+      sampler: new Sampler(message.sampling, message.topLogprobs),
+      pending: [...message.promptIds],
+      generated: 0,
+      cancelled: false,
+    })
+    send({ type: 'started', id: message.id })
+    void run()
+  })
+  send({
+    type: 'ready',
+    inputs: session.inputNames as string[],
+    outputs: session.outputNames as string[],
+  })
+}
+
+void main()
