@@ -33,7 +33,12 @@ export interface CancelRequest {
   id: number
 }
 
-export type WorkerRequest = GenerateRequest | CancelRequest
+/** Cancels everything, waits for the run in progress, releases the session and ends the worker. */
+export interface CloseRequest {
+  type: 'close'
+}
+
+export type WorkerRequest = GenerateRequest | CancelRequest | CloseRequest
 
 export interface WorkerOptions {
   file: string

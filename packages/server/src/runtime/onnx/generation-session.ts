@@ -179,7 +179,17 @@ export class GenerationSession {
     const worker = this.#worker
     this.#worker = undefined
     this.#failAll(unavailable('model_closing', 'The model was unloaded.'))
-    if (worker) await (await worker.catch(() => undefined))?.terminate()
+    const running = await worker?.catch(() => undefined)
+    if (!running) return
+    // The worker ends itself between two runs; terminating it inside one would abort the process.
+    const exited = new Promise((resolve) => running.once('exit', resolve))
+    running.postMessage({ type: 'close' } satisfies WorkerRequest)
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise((resolve) => {
+      timer = setTimeout(resolve, 30_000)
+    })
+    if ((await Promise.race([exited.then(() => 'exited'), late])) !== 'exited') await running.terminate()
+    clearTimeout(timer)
   }
 
   async #begin(pending: Pending): Promise<void> {

@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     return
   }
   const active = new Map<number, Active>()
-  let running = false
+  let running: Promise<void> | undefined
 
   const finish = (entry: Active, reason: FinishReason) => {
     active.delete(entry.request.id)
@@ -83,28 +83,36 @@ async function main(): Promise<void> {
   }
 
   const run = async () => {
-    if (running) return
-    running = true
-    try {
-      while (active.size > 0) {
-        for (const entry of [...active.values()]) {
-          try {
-            await step(entry)
-          } catch (error) {
-            active.delete(entry.request.id)
-            entry.sequence.dispose()
-            send({ type: 'failed', id: entry.request.id, message: (error as Error).message })
-          }
-          // Let cancel and new generate messages in between runs.
-          await new Promise((resolve) => setImmediate(resolve))
+    while (active.size > 0) {
+      for (const entry of [...active.values()]) {
+        try {
+          await step(entry)
+        } catch (error) {
+          active.delete(entry.request.id)
+          entry.sequence.dispose()
+          send({ type: 'failed', id: entry.request.id, message: (error as Error).message })
         }
+        // Let cancel and new generate messages in between runs.
+        await new Promise((resolve) => setImmediate(resolve))
       }
-    } finally {
-      running = false
     }
+  }
+  const start = () => {
+    running ??= run().finally(() => {
+      running = undefined
+    })
   }
 
   port.on('message', (message: WorkerRequest) => {
+    if (message.type === 'close') {
+      // Terminating a thread inside session.run aborts the whole process: end between runs instead.
+      for (const entry of active.values()) entry.cancelled = true
+      void (running ?? Promise.resolve()).then(async () => {
+        await session.release()
+        port.close()
+      })
+      return
+    }
     if (message.type === 'cancel') {
       const entry = active.get(message.id)
       if (entry) entry.cancelled = true
@@ -119,7 +127,7 @@ async function main(): Promise<void> {
       cancelled: false,
     })
     send({ type: 'started', id: message.id })
-    void run()
+    start()
   })
   send({
     type: 'ready',
