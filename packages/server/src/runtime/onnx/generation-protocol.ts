@@ -16,6 +16,20 @@ export interface SamplingParameters {
   presencePenalty: number
 }
 
+/** Output constrained to JSON: any object, or a document that matches a JSON schema. */
+export type GrammarSpec = { kind: 'json_object' } | { kind: 'json_schema'; schema: string; strict: boolean }
+
+/** The model's tokens by id, for compiling grammars against them. */
+export interface Vocabulary {
+  tokens: string[]
+  /** How token strings encode bytes (`byte_level` for GPT-2-style BPE). */
+  type: 'byte_level' | 'byte_fallback' | 'raw'
+  prependSpace: boolean
+  /** The logits' size, which may be larger than the token list. */
+  size: number
+  stopIds: number[]
+}
+
 export interface GenerateRequest {
   type: 'generate'
   id: number
@@ -26,6 +40,7 @@ export interface GenerateRequest {
   stopIds: number[]
   /** Report each chosen token's log probability and this many alternatives (undefined: none). */
   topLogprobs?: number
+  grammar?: GrammarSpec
 }
 
 export interface CancelRequest {
@@ -48,6 +63,8 @@ export interface WorkerOptions {
   /** KV heads and head size when the model's metadata leaves them symbolic (from `config.json`). */
   kvHeads?: number
   headDim?: number
+  /** Needed for constrained decoding only. */
+  vocabulary?: Vocabulary
 }
 
 export interface TokenLogprob {
@@ -67,4 +84,4 @@ export type WorkerEvent =
   | { type: 'started'; id: number }
   | { type: 'token'; id: number; token: SampledToken }
   | { type: 'done'; id: number; reason: FinishReason; promptTokens: number; completionTokens: number }
-  | { type: 'failed'; id: number; message: string }
+  | { type: 'failed'; id: number; message: string; code?: 'invalid_grammar' }

@@ -8,17 +8,24 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
-import { rateLimited, unavailable } from '../../errors.js'
+import { badRequest, rateLimited, unavailable } from '../../errors.js'
 import type {
   FinishReason,
   GenerateRequest,
   SampledToken,
+  Vocabulary,
   WorkerEvent,
   WorkerOptions,
   WorkerRequest,
 } from './generation-protocol.js'
 
-export type { FinishReason, SampledToken, SamplingParameters } from './generation-protocol.js'
+export type {
+  FinishReason,
+  GrammarSpec,
+  SampledToken,
+  SamplingParameters,
+  Vocabulary,
+} from './generation-protocol.js'
 
 export interface GenerationSessionOptions {
   file: string
@@ -33,6 +40,8 @@ export interface GenerationSessionOptions {
   maxQueue?: number
   /** `Retry-After` seconds of a refusal (default 1). */
   retryAfterSeconds?: number
+  /** The model's tokens, for constrained decoding (`response_format`). */
+  vocabulary?: Vocabulary
   /** The worker's JavaScript heap limits (its KV caches are native memory, outside them). */
   resourceLimits?: ResourceLimits
 }
@@ -239,6 +248,7 @@ export class GenerationSession {
       prefillChunk: this.#options.prefillChunk ?? 128,
       ...(this.#options.kvHeads !== undefined && { kvHeads: this.#options.kvHeads }),
       ...(this.#options.headDim !== undefined && { headDim: this.#options.headDim }),
+      ...(this.#options.vocabulary && { vocabulary: this.#options.vocabulary }),
     }
     this.starts++
     const worker = spawnWorker(options, this.#options.resourceLimits)
@@ -298,6 +308,9 @@ export class GenerationSession {
     if (event.type === 'done') {
       const { reason, promptTokens, completionTokens } = event
       pending.end({ reason, promptTokens, completionTokens })
+    } else if (event.code === 'invalid_grammar') {
+      const message = `The response_format schema cannot be used: ${event.message}`
+      pending.fail(badRequest('invalid_response_format', message, 'response_format'))
     } else pending.fail(unavailable('generation_failed', `Generation failed: ${event.message}`))
     this.#admit()
   }

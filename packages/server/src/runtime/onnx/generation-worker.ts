@@ -8,6 +8,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import { DecoderSequence, type DecoderSignature, decoderSignature } from './generation-decoder.js'
+import { GrammarEngine, InvalidGrammarError, type TokenMask } from './generation-grammar.js'
 import type {
   FinishReason,
   GenerateRequest,
@@ -27,6 +28,7 @@ interface Active {
   last?: number
   generated: number
   cancelled: boolean
+  mask?: TokenMask
 }
 
 if (!parentPort) throw new Error('generation-worker runs as a worker thread')
@@ -53,9 +55,14 @@ async function main(): Promise<void> {
   const active = new Map<number, Active>()
   let running: Promise<void> | undefined
 
+  let grammars: Promise<GrammarEngine> | undefined
+  /** Cancels that arrived while their generation was still being set up. */
+  const early = new Set<number>()
+
   const finish = (entry: Active, reason: FinishReason) => {
     active.delete(entry.request.id)
     entry.sequence.dispose()
+    entry.mask?.dispose()
     send({
       type: 'done',
       id: entry.request.id,
@@ -74,7 +81,9 @@ async function main(): Promise<void> {
     const logits = await entry.sequence.forward(feed)
     if (entry.pending.length > 0) return
     if (entry.cancelled) return finish(entry, 'cancelled')
+    await entry.mask?.apply(logits)
     const token = entry.sampler.next(logits)
+    entry.mask?.accept(token.id)
     if (request.stopIds.includes(token.id)) return finish(entry, 'stop')
     entry.generated++
     entry.last = token.id
@@ -90,6 +99,7 @@ async function main(): Promise<void> {
         } catch (error) {
           active.delete(entry.request.id)
           entry.sequence.dispose()
+          entry.mask?.dispose()
           send({ type: 'failed', id: entry.request.id, message: (error as Error).message })
         }
         // Let cancel and new generate messages in between runs.
@@ -116,19 +126,38 @@ async function main(): Promise<void> {
     if (message.type === 'cancel') {
       const entry = active.get(message.id)
       if (entry) entry.cancelled = true
+      else early.add(message.id)
       return
     }
-    active.set(message.id, {
-      request: message,
-      sequence: new DecoderSequence(session, signature),
-      sampler: new Sampler(message.sampling, message.topLogprobs),
-      pending: [...message.promptIds],
-      generated: 0,
-      cancelled: false,
-    })
-    send({ type: 'started', id: message.id })
-    start()
+    void admit(message)
   })
+
+  const admit = async (request: GenerateRequest) => {
+    let mask: TokenMask | undefined
+    try {
+      if (request.grammar) {
+        const vocabulary = options.vocabulary
+        if (!vocabulary) throw new Error('this model was started without its vocabulary')
+        grammars ??= GrammarEngine.create(vocabulary)
+        mask = await (await grammars).mask(request.grammar)
+      }
+    } catch (error) {
+      const code = error instanceof InvalidGrammarError ? 'invalid_grammar' : undefined
+      send({ type: 'failed', id: request.id, message: (error as Error).message, ...(code && { code }) })
+      return
+    }
+    active.set(request.id, {
+      request,
+      sequence: new DecoderSequence(session, signature),
+      sampler: new Sampler(request.sampling, request.topLogprobs),
+      pending: [...request.promptIds],
+      generated: 0,
+      cancelled: early.delete(request.id),
+      ...(mask && { mask }),
+    })
+    send({ type: 'started', id: request.id })
+    start()
+  }
   send({
     type: 'ready',
     inputs: session.inputNames as string[],

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto'
 import { badRequest } from '../../errors.js'
 import type { ChatRequest } from '../../providers/types.js'
-import type { SamplingParameters } from '../../runtime/onnx/generation-protocol.js'
+import type { GrammarSpec, SamplingParameters } from '../../runtime/onnx/generation-protocol.js'
 import type { ChatModelSettings } from './chat-folder.js'
 
 export interface ChatParameters {
@@ -16,6 +16,8 @@ export interface ChatParameters {
   /** undefined: no log probabilities; else how many alternatives per token. */
   topLogprobs?: number
   includeUsage: boolean
+  /** `response_format` json_object or json_schema: decoding is constrained to it. */
+  grammar?: GrammarSpec
 }
 
 /** Request fields that change what a completion is, which local models do not implement. */
@@ -45,13 +47,7 @@ export function chatParameters(request: ChatRequest, model: ChatModelSettings): 
         name,
       )
   }
-  const format = fields.response_format as { type?: unknown } | undefined
-  if (format !== undefined && format.type !== 'text')
-    throw badRequest(
-      'unsupported_parameter',
-      `response_format '${String(format.type)}' is not supported by this local model.`,
-      'response_format',
-    )
+  const grammar = grammarOf(fields.response_format)
   const stop =
     request.stop === undefined || request.stop === null
       ? []
@@ -82,7 +78,37 @@ export function chatParameters(request: ChatRequest, model: ChatModelSettings): 
     stop,
     ...(request.logprobs === true && { topLogprobs: request.top_logprobs ?? 0 }),
     includeUsage: request.stream_options?.include_usage === true,
+    ...(grammar && { grammar }),
   }
+}
+
+/** `response_format` as a grammar: none for text, any object for json_object, the schema for json_schema. */
+function grammarOf(value: unknown): GrammarSpec | undefined {
+  if (value === undefined || value === null) return undefined
+  const format = value as { type?: unknown; json_schema?: unknown }
+  if (format.type === 'text') return undefined
+  if (format.type === 'json_object') return { kind: 'json_object' }
+  if (format.type !== 'json_schema')
+    throw badRequest(
+      'invalid_response_format',
+      `response_format type must be text, json_object or json_schema, not '${String(format.type)}'.`,
+      'response_format',
+    )
+  const spec = format.json_schema as { schema?: unknown; strict?: unknown } | undefined
+  if (typeof spec !== 'object' || spec === null)
+    throw badRequest(
+      'invalid_response_format',
+      'response_format json_schema needs a json_schema object.',
+      'response_format',
+    )
+  const schema = spec.schema ?? { type: 'object' }
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema))
+    throw badRequest(
+      'invalid_response_format',
+      'response_format json_schema.schema must be a JSON Schema object.',
+      'response_format',
+    )
+  return { kind: 'json_schema', schema: JSON.stringify(schema), strict: spec.strict === true }
 }
 
 /** The completion tokens a prompt leaves room for; 400 naming the numbers when it does not fit. */

@@ -16,6 +16,7 @@ import { ChatTemplate } from './chat-template.js'
 import { TextDecoder } from './text-decoder.js'
 import { TokenBytes } from './token-bytes.js'
 import type { LocalChat, LocalChatCall, LocalChatState } from './types.js'
+import { readVocabulary } from './vocabulary.js'
 
 interface Loaded {
   session: GenerationSession
@@ -127,6 +128,7 @@ export class OnnxLocalChat implements LocalChat {
       sampling: parameters.sampling,
       stopIds: model.settings.eosTokenIds,
       ...(parameters.topLogprobs !== undefined && { topLogprobs: parameters.topLogprobs }),
+      ...(parameters.grammar && { grammar: parameters.grammar }),
     })
     const chunks = chatChunks({
       id: `chatcmpl-${randomUUID()}`,
@@ -158,6 +160,7 @@ async function load(
     maxQueue: settings.maxQueue,
     ...(settings.kvHeads !== undefined && { kvHeads: settings.kvHeads }),
     ...(settings.headDim !== undefined && { headDim: settings.headDim }),
+    vocabulary: readVocabulary(json, settings.vocabSize, settings.eosTokenIds),
     ...session,
   })
   return { session: started, tokenizer, template, bytes: new TokenBytes(tokenizer, json) }
