@@ -4,7 +4,8 @@
  * writes `results/<time>.json` and `results/latest.json`.
  *
  *   pnpm bench                       everything (about 8 minutes)
- *   pnpm bench --only a,b            some scenarios: a local inference, b batching, c gateway, d SDK
+ *   pnpm bench --only a,b            some scenarios: a local inference, b batching, c gateway, d SDK,
+ *                                    e local generation
  *   pnpm bench --seconds 2 --rounds 1  shorter runs
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -15,6 +16,7 @@ import { pinning, priority, startChild } from './lib/processes.ts'
 import type { Suite } from './lib/suite.ts'
 import { report } from './report.ts'
 import { gateway } from './scenarios/gateway.ts'
+import { generation, generationReport } from './scenarios/generation.ts'
 import { localInference } from './scenarios/local-inference.ts'
 import { sdkOverhead } from './scenarios/sdk.ts'
 
@@ -23,7 +25,7 @@ if (status !== undefined) process.exit(status)
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d' },
+    only: { type: 'string', default: 'a,b,c,d,e' },
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '2' },
   },
@@ -61,8 +63,11 @@ try {
     }),
     ...(only.has('c') && { gateway: await gateway(suite) }),
     ...(only.has('d') && { sdk: await sdkOverhead(suite) }),
+    ...(only.has('e') && { generation: await generation({ log: suite.log }) }),
   }
-  const text = report(results)
+  const text = [report(results), results.generation && generationReport(results.generation)]
+    .filter(Boolean)
+    .join('\n\n')
   console.log(text)
   const dir = new URL('./results/', import.meta.url)
   await mkdir(dir, { recursive: true })

@@ -53,6 +53,13 @@ export function decoderSignature(
 const int64 = (values: ArrayLike<number>, dims: number[]) =>
   new ort.Tensor('int64', BigInt64Array.from(Array.from(values, BigInt)), dims)
 
+/** A run of 1n, grown as the sequence grows, so each step's attention mask is a view, not a new array. */
+let ones = new BigInt64Array(0)
+function onesOf(length: number): BigInt64Array {
+  if (ones.length < length) ones = new BigInt64Array(Math.max(length, ones.length * 2, 256)).fill(1n)
+  return ones.subarray(0, length)
+}
+
 export class DecoderSequence {
   readonly #session: ort.InferenceSession
   readonly #signature: DecoderSignature
@@ -77,7 +84,7 @@ export class DecoderSequence {
     const feeds: Record<string, ort.Tensor> = {
       ...this.#past,
       input_ids: int64(ids, [1, ids.length]),
-      attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
+      attention_mask: new ort.Tensor('int64', onesOf(total), [1, total]),
     }
     if (positionIds) {
       feeds.position_ids = int64(
