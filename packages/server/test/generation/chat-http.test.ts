@@ -25,6 +25,11 @@ beforeAll(async () => {
   writeFileSync(join(short, 'model.json'), JSON.stringify({ num_ctx: 80 }))
   const busy = repo.add('busy-chat')
   writeFileSync(join(busy, 'model.json'), JSON.stringify({ queue: { max_active: 1, max_queue: 0 } }))
+  const pair = repo.add('pair-chat')
+  writeFileSync(
+    join(pair, 'model.json'),
+    JSON.stringify({ workers: 2, queue: { max_active: 2, max_queue: 0 } }),
+  )
   chat = new OnnxLocalChat({ models: (await scanChatModels(repo.dir)).models })
   const quiet = { info() {}, warn() {}, error() {} }
   server = await startServer({
@@ -297,5 +302,30 @@ describe('load and cancellation', () => {
     expect(error.code).toBe('rate_limited')
     expect(error.message).toMatch(/local\/busy-chat: 429/)
     await reader.cancel()
+  })
+
+  it("shares generations out between a model's workers, one each, and refuses the next", async () => {
+    const open = () =>
+      fetch(`${server.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'pair-chat', messages, max_tokens: 400, temperature: 0, stream: true }),
+      })
+    const readers = await Promise.all(
+      [open(), open()].map(async (response) => {
+        const r = await response
+        expect(r.status).toBe(200)
+        const reader = (r.body as ReadableStream<Uint8Array>).getReader()
+        await reader.read()
+        return reader
+      }),
+    )
+    expect(chat.workerActivity('pair-chat')).toEqual([
+      { active: 1, queued: 0 },
+      { active: 1, queued: 0 },
+    ])
+    const third = await post({ model: 'pair-chat', messages, max_tokens: 5 })
+    expect(third.status).toBe(429)
+    await Promise.all(readers.map((reader) => reader.cancel()))
   })
 })

@@ -36,6 +36,8 @@ export interface ChatModelSettings {
   maxActive: number
   maxQueue: number
   intraOpThreads: number
+  /** Generation workers, each with its own session (and copy of the weights). */
+  workers: number
   /** The logits' size (`config.json` `vocab_size`). */
   vocabSize?: number
   /** From `config.json`, for models whose KV-cache dimensions are symbolic. */
@@ -178,6 +180,7 @@ export async function readChatFolder(dir: string): Promise<ChatModelSettings> {
     maxActive: positiveInteger(queue.max_active, 'queue.max_active') ?? 4,
     maxQueue: positiveInteger(queue.max_queue, 'queue.max_queue', 0) ?? 16,
     intraOpThreads: positiveInteger(modelJson.threads, 'threads') ?? 1,
+    workers: positiveInteger(modelJson.workers, 'workers') ?? 1,
     ...(typeof config.vocab_size === 'number' && { vocabSize: config.vocab_size }),
     ...(kvHeads !== undefined && { kvHeads }),
     ...(headDim !== undefined && { headDim }),

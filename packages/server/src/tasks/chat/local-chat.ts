@@ -7,19 +7,20 @@ import { readFile } from 'node:fs/promises'
 import { Tokenizer } from '@huggingface/tokenizers'
 import { badRequest, notFound, unavailable } from '../../errors.js'
 import type { ChatCompletion, ChatRequest, ChatStream } from '../../providers/types.js'
-import { GenerationSession, type GenerationSessionOptions } from '../../runtime/onnx/generation-session.js'
+import type { GenerationSessionOptions } from '../../runtime/onnx/generation-session.js'
 import { collectCompletion } from './chat-completion.js'
 import type { ChatModelSettings } from './chat-folder.js'
 import { type ChatParameters, chatParameters, completionBudget } from './chat-parameters.js'
 import { chatChunks } from './chat-run.js'
 import { ChatTemplate } from './chat-template.js'
+import { GenerationPool } from './generation-pool.js'
 import { TextDecoder } from './text-decoder.js'
 import { TokenBytes } from './token-bytes.js'
 import type { LocalChat, LocalChatCall, LocalChatState } from './types.js'
 import { readVocabulary } from './vocabulary.js'
 
 interface Loaded {
-  session: GenerationSession
+  session: GenerationPool
   tokenizer: Tokenizer
   template: ChatTemplate
   bytes: TokenBytes
@@ -82,6 +83,11 @@ export class OnnxLocalChat implements LocalChat {
   /** Generations of a model running in its worker and waiting for a place. */
   activity(model: string): { active: number; queued: number } {
     return this.#models.get(model)?.loaded?.session.load ?? { active: 0, queued: 0 }
+  }
+
+  /** The same, per worker. */
+  workerActivity(model: string): Array<{ active: number; queued: number }> {
+    return this.#models.get(model)?.loaded?.session.loads ?? []
   }
 
   async complete(model: string, request: ChatRequest, call: LocalChatCall): Promise<ChatCompletion> {
@@ -153,15 +159,18 @@ async function load(
   const config = JSON.parse(await readFile(settings.tokenizerConfig, 'utf8')) as Record<string, unknown>
   const tokenizer = new Tokenizer(json, config)
   const template = new ChatTemplate(settings.chatTemplate, config)
-  const started = await GenerationSession.start({
-    file: settings.file,
-    intraOpThreads: settings.intraOpThreads,
-    maxActive: settings.maxActive,
-    maxQueue: settings.maxQueue,
-    ...(settings.kvHeads !== undefined && { kvHeads: settings.kvHeads }),
-    ...(settings.headDim !== undefined && { headDim: settings.headDim }),
-    vocabulary: readVocabulary(json, settings.vocabSize, settings.eosTokenIds),
-    ...session,
-  })
+  const started = await GenerationPool.start(
+    {
+      file: settings.file,
+      intraOpThreads: settings.intraOpThreads,
+      maxActive: settings.maxActive,
+      maxQueue: settings.maxQueue,
+      ...(settings.kvHeads !== undefined && { kvHeads: settings.kvHeads }),
+      ...(settings.headDim !== undefined && { headDim: settings.headDim }),
+      vocabulary: readVocabulary(json, settings.vocabSize, settings.eosTokenIds),
+      ...session,
+    },
+    settings.workers,
+  )
   return { session: started, tokenizer, template, bytes: new TokenBytes(tokenizer, json) }
 }
