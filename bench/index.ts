@@ -6,6 +6,7 @@
  *   pnpm bench                       everything (about 8 minutes)
  *   pnpm bench --only a,b            some scenarios: a local inference, b batching, c gateway, d SDK,
  *                                    e mixed load (gateway latency while local models saturate; OCR images/s)
+ *                                    f local generation
  *   pnpm bench --seconds 2 --rounds 1  shorter runs
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -16,6 +17,7 @@ import { pinning, priority, startChild } from './lib/processes.ts'
 import type { Suite } from './lib/suite.ts'
 import { report } from './report.ts'
 import { gateway } from './scenarios/gateway.ts'
+import { generation, generationReport } from './scenarios/generation.ts'
 import { localInference } from './scenarios/local-inference.ts'
 import { mixedLoad } from './scenarios/mixed-load.ts'
 import { sdkOverhead } from './scenarios/sdk.ts'
@@ -25,7 +27,7 @@ if (status !== undefined) process.exit(status)
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e' },
+    only: { type: 'string', default: 'a,b,c,d,e,f' },
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '2' },
   },
@@ -64,8 +66,11 @@ try {
     ...(only.has('c') && { gateway: await gateway(suite) }),
     ...(only.has('d') && { sdk: await sdkOverhead(suite) }),
     ...(only.has('e') && { mixed: await mixedLoad(suite) }),
+    ...(only.has('f') && { generation: await generation({ log: suite.log }) }),
   }
-  const text = report(results)
+  const text = [report(results), results.generation && generationReport(results.generation)]
+    .filter(Boolean)
+    .join('\n\n')
   console.log(text)
   const dir = new URL('./results/', import.meta.url)
   await mkdir(dir, { recursive: true })

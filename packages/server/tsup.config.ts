@@ -9,6 +9,7 @@ export default defineConfig([
       cli: 'src/cli.ts',
       'session-worker': 'src/runtime/onnx/session-worker.ts',
       'ocr-worker': 'src/tasks/ocr/ocr-worker.ts',
+      'generation-worker': 'src/runtime/onnx/generation-worker.ts',
     },
     format: ['esm'],
     dts: { entry: 'src/index.ts', compilerOptions: { composite: false, emitDeclarationOnly: false } },

@@ -189,6 +189,14 @@ export type { components, operations, paths } from './generated/openapi.js'
 export { binaryThreshold, type InferRequest, type InferResult } from './infer.js'
 export type { Stream } from './stream.js'
 export {
+  type ChatJsonRequest,
+  chatJson,
+  type FromSchema,
+  type JsonSchema,
+  StructuredOutputError,
+  validateJson,
+} from './structured/index.js'
+export {
   binaryArrayClass,
   decodeBinaryStrings,
   encodeBinaryStrings,

@@ -32,6 +32,7 @@ import { statisticsRoutes } from './routes/statistics.js'
 import { vadRoutes } from './routes/vad.js'
 import { createRouter } from './routing/create-router.js'
 import type { Router } from './routing/router.js'
+import type { LocalChat } from './tasks/chat/types.js'
 import type { OcrService } from './tasks/ocr/types.js'
 import type { LocalEmbeddings } from './tasks/types.js'
 
@@ -52,6 +53,8 @@ export interface AppOptions {
   maxAudioSeconds?: number
   /** Local embeddings models (repository models of task `embeddings`), for the `local` provider. */
   localEmbeddings?: LocalEmbeddings
+  /** Local chat models (the repository's chat folders), for the `local` provider. */
+  localChat?: LocalChat
   /** Serves the API reference at `/docs` (the contract is at `/openapi.json` either way). */
   docs?: DocsOptions
   /** Routes to remote providers and local models (default: no routes; local embeddings models only). */
@@ -125,7 +128,12 @@ export function createApp(options: AppOptions) {
   }
   app.route('/', docsRoutes(options.docs))
   if (metrics?.render) app.route('/', metricsRoutes(metrics.render))
-  const router = options.router ?? createRouter(emptyConfig, { localEmbeddings: options.localEmbeddings })
+  const router =
+    options.router ??
+    createRouter(emptyConfig, {
+      localEmbeddings: options.localEmbeddings,
+      localChat: options.localChat,
+    })
   app.route('/', modelRoutes(options.registry, router))
   app.route('/', chatRoutes(router, log))
   app.route('/', embeddingsRoutes(router))

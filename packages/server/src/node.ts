@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { serve } from '@hono/node-server'
 import { createApp } from './app.js'
 import { ConfigError } from './config/config-error.js'
@@ -33,6 +33,7 @@ import type { Clock } from './routing/clock.js'
 import { createRouter } from './routing/create-router.js'
 import { onnxLoader } from './runtime/onnx/session.js'
 import type { ModelLoader } from './runtime/types.js'
+import { type LocalChat, OnnxLocalChat, scanChatModels } from './tasks/chat/index.js'
 import { OnnxLocalEmbeddings } from './tasks/embeddings/index.js'
 import { createNodeOcrService, type NodeOcrOptions } from './tasks/ocr/node-service.js'
 import type { LocalEmbeddings } from './tasks/types.js'
@@ -59,6 +60,8 @@ export interface ServerOptions {
   env?: Record<string, string | undefined>
   /** Local embeddings for `local` targets (default: the repository's embeddings models on ONNX Runtime). */
   localEmbeddings?: LocalEmbeddings
+  /** Local chat for `local` targets and chat models' own names (default: the repository's chat folders). */
+  localChat?: LocalChat
   /** `POST /v1/ocr` limits and default confidence; `false` leaves the endpoint out. */
   ocr?: NodeOcrOptions | false
   /** Routing's clock and random source (tests count timers or fix jitter). */
@@ -159,8 +162,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   if (options.builtins ?? true) registry.add(builtinModels())
   const scan = await scanRepository(modelsDir)
-  for (const skipped of scan.skipped) log.warn('model folder skipped', skipped)
-  registry.add(scan.models)
+  // Chat model folders are served by the chat task (each in its own generation worker), not the registry.
+  const chatScan = await scanChatModels(modelsDir)
+  const chatFolders = new Set([
+    ...chatScan.models.map((model) => join(modelsDir, model.name)),
+    ...chatScan.skipped.map((skipped) => skipped.path),
+  ])
+  const isChat = (path: string) => chatFolders.has(path) || chatFolders.has(dirname(path))
+  for (const skipped of chatScan.skipped) log.warn('chat model folder skipped', skipped)
+  for (const skipped of scan.skipped) if (!isChat(skipped.path)) log.warn('model folder skipped', skipped)
+  registry.add(scan.models.filter((model) => !isChat(join(modelsDir, model.name))))
+  const localChat = options.localChat ?? new OnnxLocalChat({ models: chatScan.models, log })
 
   const localEmbeddings =
     options.localEmbeddings ??
@@ -170,6 +182,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         source: options.configPath,
         env: options.env ?? process.env,
         localEmbeddings,
+        localChat,
       })
     : emptyConfig
   // From here on, no log line may carry a provider key, nor a client's.
@@ -191,6 +204,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const router = createRouter(config, {
     fetch: outbound.fetch,
     localEmbeddings,
+    localChat,
     clock: options.clock,
     random: options.random,
     log: appLog,
@@ -219,6 +233,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxTensorElements: options.maxTensorElements,
     maxAudioSeconds: options.maxAudioSeconds,
     localEmbeddings,
+    localChat,
     router,
     docs: { script: scalarScript },
     ocr,
@@ -238,7 +253,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const drainer = drainable(server as Server)
   requestsInFlight = drainer.inFlight
   const { port } = server.address() as AddressInfo
-  const loaded = registry.loadAll()
+  const loaded = Promise.all([
+    registry.loadAll(),
+    localChat instanceof OnnxLocalChat ? localChat.loaded : undefined,
+  ]).then(() => {})
   const watcher = options.watch
     ? watchRepository(modelsDir, (name) => {
         registry
@@ -263,6 +281,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await loaded
       await ocr?.close?.()
       await registry.close()
+      await localChat.close()
     },
   }
 }

@@ -1109,6 +1109,14 @@ export interface components {
             };
             temperature?: number;
             top_p?: number;
+            /** @description Sample from the k most likely tokens only (0 or absent, all). Local models; not an OpenAI parameter. */
+            top_k?: number;
+            frequency_penalty?: number;
+            presence_penalty?: number;
+            /** @description Return each output token's log probability. */
+            logprobs?: boolean;
+            /** @description With `logprobs`: this many most likely alternatives per token. */
+            top_logprobs?: number;
             max_tokens?: number;
             max_completion_tokens?: number;
             n?: number;
@@ -1152,10 +1160,28 @@ export interface components {
                     [key: string]: unknown;
                 };
                 finish_reason: components["schemas"]["FinishReason"];
-                logprobs?: Record<string, never> | null;
+                logprobs?: components["schemas"]["ChatLogprobs"];
             }[];
             usage?: components["schemas"]["Usage"];
             system_fingerprint?: string | null;
+        };
+        /** @description With `logprobs`, each output token's log probability and its most likely alternatives. */
+        ChatLogprobs: ({
+            content?: components["schemas"]["TokenLogprob"][] | null;
+            refusal?: components["schemas"]["TokenLogprob"][] | null;
+        } & {
+            [key: string]: unknown;
+        }) | null;
+        TokenLogprob: {
+            token: string;
+            logprob: number;
+            /** @description The token's UTF-8 bytes; a token may hold part of a character. */
+            bytes: number[] | null;
+            top_logprobs?: {
+                token: string;
+                logprob: number;
+                bytes: number[] | null;
+            }[];
         };
         /** @description One server-sent event of a streamed completion. */
         ChatCompletionChunk: {
@@ -1183,7 +1209,9 @@ export interface components {
                     [key: string]: unknown;
                 };
                 finish_reason?: components["schemas"]["FinishReason"];
+                logprobs?: components["schemas"]["ChatLogprobs"];
             }[];
+            system_fingerprint?: string | null;
             usage?: components["schemas"]["Usage"] | null;
         };
         EmbeddingsRequest: {

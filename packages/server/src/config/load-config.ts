@@ -3,6 +3,7 @@
  * then validation with defaults filled in. Every problem is collected and thrown as one `ConfigError`.
  */
 import { parse as parseYaml } from 'yaml'
+import type { LocalChat } from '../tasks/chat/types.js'
 import type { LocalEmbeddings } from '../tasks/types.js'
 import { ConfigError } from './config-error.js'
 import { type Issues, readMap, readNumber } from './config-fields.js'
@@ -19,6 +20,8 @@ export interface LoadConfigOptions {
   env?: Environment
   /** Checks `local` targets against the models this server has. */
   localEmbeddings?: LocalEmbeddings
+  /** Checks `local` targets of chat routes against the chat models this server has. */
+  localChat?: Pick<LocalChat, 'has'>
 }
 
 function parseText(text: string, source: string | undefined): unknown {
@@ -93,7 +96,14 @@ export function loadConfig(text: string, options: LoadConfigOptions = {}): Model
   if (!root) throw new ConfigError(issues, options.source)
   const providers = readProviders(root.providers, issues)
   const routing = readRouting(root.routing, issues)
-  const routes = readRoutes(root.routes, issues, providers, routing, options.localEmbeddings)
+  const routes = readRoutes(
+    root.routes,
+    issues,
+    providers,
+    routing,
+    options.localEmbeddings,
+    options.localChat,
+  )
   const http = readHttp(root.http, issues)
   const auth = readAuth(root.auth, issues)
   const limits = readLimits(root.limits, issues)

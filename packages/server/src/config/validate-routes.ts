@@ -1,5 +1,6 @@
 /** `routes:` — model aliases clients call, each with its targets, strategy and timing. */
 import type { RetryPolicy } from '../routing/retry-with-backoff.js'
+import type { LocalChat } from '../tasks/chat/types.js'
 import type { LocalEmbeddings } from '../tasks/types.js'
 import { type Issues, readChoice, readMap, readNumber, readString } from './config-fields.js'
 import type { ModelportConfig, ProviderConfig, RouteConfig, TargetConfig } from './config-types.js'
@@ -53,6 +54,7 @@ function readRoute(
   providers: Record<string, ProviderConfig>,
   routing: ModelportConfig['routing'],
   local: LocalEmbeddings | undefined,
+  localChat: Pick<LocalChat, 'has'> | undefined,
 ): RouteConfig | undefined {
   const fields = readMap(value, path, issues, routeFields)
   if (!fields) return undefined
@@ -65,10 +67,13 @@ function readRoute(
   )
   if (!targets.every((target): target is TargetConfig => target !== undefined)) return undefined
 
-  // A route with a local target serves embeddings (local targets do nothing else); otherwise chat.
+  // A route whose local targets are embeddings models serves embeddings; otherwise chat.
+  const isLocal = (target: TargetConfig) => target.provider === 'local'
   const task =
     readChoice(fields, 'task', path, issues, ['chat', 'embeddings'] as const) ??
-    (targets.some((target) => target.provider === 'local') ? 'embeddings' : 'chat')
+    (targets.some(isLocal) && !targets.some((target) => isLocal(target) && localChat?.has(target.model))
+      ? 'embeddings'
+      : 'chat')
   const strategy =
     readChoice(fields, 'strategy', path, issues, ['fallback', 'loadbalance'] as const) ?? 'fallback'
   const declared = readNumber(fields, 'dimensions', path, issues, { min: 1, integer: true })
@@ -76,8 +81,8 @@ function readRoute(
   targets.forEach((target, index) => {
     const at = `${path}.targets[${index}]`
     const type = target.provider === 'local' ? 'local' : providers[target.provider]?.type
-    if (task === 'chat' && type === 'local')
-      issues.push(`${at}.provider: local targets serve embeddings only`)
+    if (task === 'chat' && type === 'local' && !localChat?.has(target.model))
+      issues.push(`${at}.model: no local chat model '${target.model}' in the model repository`)
     if (task === 'embeddings' && type === 'anthropic')
       issues.push(`${at}.provider: anthropic serves chat only`)
     if (task === 'chat' && (target.dimensions !== undefined || target.space !== undefined))
@@ -107,6 +112,7 @@ export function readRoutes(
   providers: Record<string, ProviderConfig>,
   routing: ModelportConfig['routing'],
   local: LocalEmbeddings | undefined,
+  localChat?: Pick<LocalChat, 'has'>,
 ): Record<string, RouteConfig> {
   if (value === undefined) return {}
   const map = readMap(value, 'routes', issues)
@@ -115,7 +121,7 @@ export function readRoutes(
     const path = `routes.${name}`
     if (!routeName.test(name))
       issues.push(`${path}: a route name uses letters, digits, '.', '_' or '-' (at most 128)`)
-    const route = readRoute(entry, path, issues, providers, routing, local)
+    const route = readRoute(entry, path, issues, providers, routing, local, localChat)
     if (route) routes[name] = route
   }
   return routes

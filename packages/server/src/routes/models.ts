@@ -28,9 +28,11 @@ function describe(registry: ModelRegistry, entry: ModelEntry): Model {
 export function modelRoutes(registry: ModelRegistry | undefined, router?: Router) {
   const created = Math.floor(Date.now() / 1000)
   const routeOf = (name: string) => router?.list().find((route) => route.name === name)
+  const localChatRoute = (name: string) => router?.localChatRoutes().find((route) => route.name === name)
   return new Hono()
     .get('/v1/models', (c) => {
-      const routes = (router?.list() ?? []).map((route) => describeRoute(router as Router, route, created))
+      const configured = [...(router?.list() ?? []), ...(router?.localChatRoutes() ?? [])]
+      const routes = configured.map((route) => describeRoute(router as Router, route, created))
       const local = (registry?.list() ?? [])
         .filter((entry) => !routeOf(entry.name))
         .map((entry) => describe(registry as ModelRegistry, entry))
@@ -41,7 +43,7 @@ export function modelRoutes(registry: ModelRegistry | undefined, router?: Router
       return c.json(body)
     })
     .get('/v1/models/:model', (c) => {
-      const route = routeOf(c.req.param('model'))
+      const route = routeOf(c.req.param('model')) ?? localChatRoute(c.req.param('model'))
       if (route) return c.json(describeRoute(router as Router, route, created))
       if (!registry)
         throw notFound('model_not_found', `Model '${c.req.param('model')}' does not exist.`, 'model')

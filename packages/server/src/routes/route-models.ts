@@ -15,6 +15,10 @@ export function describeRoute(router: Router, route: Route, created: number): Mo
     backends: route.targets.map((target) => target.key),
     versions: [],
     // Every circuit open: nothing will be tried until a cooldown ends.
-    state: router.unavailable(route) ? 'unavailable' : 'ready',
+    state: router.unavailable(route)
+      ? 'unavailable'
+      : route.targets.length === 1 && route.targets[0]?.key === `local/${route.name}`
+        ? (router.localChatState(route.name) ?? 'ready')
+        : 'ready',
   }
 }

@@ -5,6 +5,7 @@ import { createProvider } from '../providers/create-provider.js'
 import { createLocalProvider } from '../providers/local/index.js'
 import type { FetchFunction } from '../providers/provider-http.js'
 import type { ProviderV1 } from '../providers/types.js'
+import type { LocalChat } from '../tasks/chat/types.js'
 import type { LocalEmbeddings } from '../tasks/types.js'
 import type { CircuitState } from './circuit-breaker.js'
 import type { Clock } from './clock.js'
@@ -16,6 +17,7 @@ export interface CreateRouterOptions {
   /** Outbound HTTP for every remote provider (Node: undici with a keep-alive pool and timeouts). */
   fetch?: FetchFunction
   localEmbeddings?: LocalEmbeddings
+  localChat?: LocalChat
   clock?: Clock
   random?: () => number
   log?: RoutingLog
@@ -30,8 +32,11 @@ export function createRouter(config: ModelportConfig, options: CreateRouterOptio
       createProvider(id, provider, options.fetch),
     ]),
   )
-  if (options.localEmbeddings)
-    providers.set('local', createLocalProvider({ embeddings: options.localEmbeddings }))
+  if (options.localEmbeddings || options.localChat)
+    providers.set(
+      'local',
+      createLocalProvider({ embeddings: options.localEmbeddings, chat: options.localChat }),
+    )
   const routes: Route[] = Object.entries(config.routes).map(([name, route]) => ({
     name,
     task: route.task,
@@ -54,6 +59,7 @@ export function createRouter(config: ModelportConfig, options: CreateRouterOptio
   return new Router({
     routes,
     localEmbeddings: options.localEmbeddings,
+    localChat: options.localChat,
     defaults: { deadlineMs: config.routing.deadlineMs, retry: config.routing.retry },
     circuitBreaker: config.routing.circuitBreaker,
     clock: options.clock,

@@ -14,6 +14,7 @@ import type {
   EmbeddingsResponse,
   ProviderV1,
 } from '../providers/types.js'
+import type { LocalChat } from '../tasks/chat/types.js'
 import type { LocalEmbeddings } from '../tasks/types.js'
 import { CircuitBreakers, type CircuitSnapshot, type CircuitState } from './circuit-breaker.js'
 import { type Clock, systemClock } from './clock.js'
@@ -31,6 +32,8 @@ export interface RouterOptions {
   routes: Route[]
   /** Serves every local embeddings model as an implicit one-target route of its own name. */
   localEmbeddings?: LocalEmbeddings
+  /** Serves every local chat model as an implicit one-target route of its own name. */
+  localChat?: LocalChat
   defaults: { deadlineMs: number; retry: RetryPolicy }
   circuitBreaker: { failureThreshold: number; cooldownMs: number }
   clock?: Clock
@@ -66,9 +69,10 @@ export class Router {
       clock: this.#clock,
       onStateChange: options.onCircuitChange,
     })
-    this.#local = options.localEmbeddings
-      ? createLocalProvider({ embeddings: options.localEmbeddings })
-      : undefined
+    this.#local =
+      options.localEmbeddings || options.localChat
+        ? createLocalProvider({ embeddings: options.localEmbeddings, chat: options.localChat })
+        : undefined
   }
 
   /** The configured routes, in config order. */
@@ -76,17 +80,33 @@ export class Router {
     return [...this.#routes.values()]
   }
 
-  /** The route for a model name, or undefined; local embeddings models answer as their own route. */
+  /** Local chat models that no configured route of the same name hides, as their own routes. */
+  localChatRoutes(): Route[] {
+    const names = this.#options.localChat?.names() ?? []
+    return names.filter((name) => !this.#routes.has(name)).map((name) => this.find(name) as Route)
+  }
+
+  /** A local chat model's load state, for `/v1/models`. */
+  localChatState(name: string): 'loading' | 'ready' | 'unavailable' | undefined {
+    return this.#options.localChat?.has(name) ? this.#options.localChat.state(name) : undefined
+  }
+
+  /** The route for a model name, or undefined; local embeddings and chat models answer as their own route. */
   find(name: string): Route | undefined {
     const route = this.#routes.get(name)
     if (route) return route
-    if (!this.#local || !this.#options.localEmbeddings?.has(name)) return undefined
+    const task: RouteTask | undefined = this.#options.localEmbeddings?.has(name)
+      ? 'embeddings'
+      : this.#options.localChat?.has(name)
+        ? 'chat'
+        : undefined
+    if (!this.#local || !task) return undefined
     let implicit = this.#implicit.get(name)
     if (!implicit) {
       const target: RouteTarget = { provider: this.#local, model: name, key: `local/${name}`, weight: 1 }
       implicit = {
         name,
-        task: 'embeddings',
+        task,
         strategy: 'fallback',
         targets: [target],
         ...this.#options.defaults,

@@ -176,9 +176,9 @@ describe('an invalid config stops start-up, naming the field', () => {
       'routes.../x: a route name uses',
     ],
     [
-      'a local target on a chat route',
+      'a local embeddings model on a chat route',
       'routes: { r: { task: chat, targets: [{ provider: local, model: minilm }] } }',
-      'routes.r.targets[0].provider: local targets serve embeddings only',
+      "routes.r.targets[0].model: no local chat model 'minilm' in the model repository",
     ],
     [
       'anthropic for embeddings',

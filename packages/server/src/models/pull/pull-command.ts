@@ -4,13 +4,14 @@
  * does waiting for another pull of the same model (always: CI logs need it most); the summary to stdout.
  */
 import { parseArgs } from 'node:util'
+import { parseDtype } from './dtype.js'
 import { terminalProgress } from './progress.js'
 import { DEFAULT_HUB_URL, pullModel } from './pull.js'
 import { PullError } from './pull-error.js'
 import { DEFAULT_WAIT_MS } from './pull-lock.js'
 
 export const PULL_USAGE =
-  'modelport pull <owner/name>[@revision] [--file <onnx path in the repo>] [--name <local name>] [--wait <seconds>]'
+  'modelport pull <owner/name>[@revision] [--file <onnx path in the repo> | --dtype fp32|fp16|q8|q4] [--name <local name>] [--wait <seconds>]'
 
 /** Said with the usage: what `--wait` does. */
 const WAIT_HELP = `--wait: how long to wait for another pull of the same model to finish (default ${DEFAULT_WAIT_MS / 1000}; 0 fails at once).`
@@ -26,9 +27,11 @@ export async function pullCommand(
 ): Promise<number> {
   let parsed: ReturnType<typeof parse>
   let waitMs: number | undefined
+  let dtype: ReturnType<typeof parseDtype>
   try {
     parsed = parse(args)
     waitMs = parseWait(parsed.values.wait)
+    dtype = parseDtype(parsed.values.dtype)
   } catch (error) {
     streams.stderr.write(`${(error as Error).message}\n\nUsage: ${PULL_USAGE}\n${WAIT_HELP}\n`)
     return 2
@@ -44,6 +47,7 @@ export async function pullCommand(
       spec,
       modelsDir: env.MODELPORT_MODELS ?? 'models',
       file: parsed.values.file,
+      dtype,
       name: parsed.values.name,
       hubUrl: env.MODELPORT_HUB_URL || DEFAULT_HUB_URL,
       token: env.HF_TOKEN || undefined,
@@ -75,7 +79,12 @@ function parse(args: string[]) {
   return parseArgs({
     args,
     allowPositionals: true,
-    options: { file: { type: 'string' }, name: { type: 'string' }, wait: { type: 'string' } },
+    options: {
+      file: { type: 'string' },
+      dtype: { type: 'string' },
+      name: { type: 'string' },
+      wait: { type: 'string' },
+    },
   })
 }
 

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path'
 import { MODEL_NAME } from '../names.js'
 import { alreadyPulled } from './already-pulled.js'
 import { downloadPart, type ProgressReporter } from './download.js'
+import { DTYPE_FILES, type Dtype } from './dtype.js'
 import { Hub, type HubFile, type RepoInfo } from './hub.js'
 import { PullError } from './pull-error.js'
 import { acquirePullLock, type PullLock } from './pull-lock.js'
@@ -24,6 +25,8 @@ export interface PullOptions {
   modelsDir: string
   /** The ONNX file in the hub repository (default `onnx/model.onnx`, else `model.onnx`). */
   file?: string
+  /** The variant to pull when no `file` is named: fp32 (the default), fp16, q8 or q4. */
+  dtype?: Dtype
   /** The local model name (default: the hub repository's name). */
   name?: string
   hubUrl?: string
@@ -58,22 +61,48 @@ export interface PullResult {
 
 const ONNX_CANDIDATES = ['onnx/model.onnx', 'model.onnx']
 /** Files kept beside the model, when the hub repository has them. */
-const COMPANIONS = ['tokenizer.json', 'tokenizer_config.json', 'config.json']
+const COMPANIONS = [
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'config.json',
+  'generation_config.json',
+  'chat_template.jinja',
+]
 
 const quiet: ProgressReporter = { start() {}, advance() {}, finish() {} }
 
-function chooseOnnx(info: RepoInfo, wanted: string | undefined, repo: string): HubFile {
+function chooseOnnx(
+  info: RepoInfo,
+  wanted: string | undefined,
+  dtype: Dtype | undefined,
+  repo: string,
+): HubFile {
   const onnx = [...info.files.keys()].filter((path) => path.endsWith('.onnx'))
-  const path = wanted ?? ONNX_CANDIDATES.find((candidate) => info.files.has(candidate))
+  const candidates = dtype ? DTYPE_FILES[dtype] : ONNX_CANDIDATES
+  const path = wanted ?? candidates.find((candidate) => info.files.has(candidate))
   const file = path === undefined ? undefined : info.files.get(path)
   if (!file) {
     const listed =
       onnx.length > 0
-        ? `it has ${onnx.slice(0, 20).join(', ')}; choose one with --file`
+        ? `it has ${onnx.slice(0, 20).join(', ')}; choose one with --file${dtype ? ' or another --dtype' : ''}`
         : 'it has no .onnx file'
-    throw new PullError(`${repo} has no ${wanted ?? ONNX_CANDIDATES.join(' or ')}: ${listed}.`)
+    throw new PullError(`${repo} has no ${wanted ?? candidates.join(' or ')}: ${listed}.`)
   }
   return file
+}
+
+/** Whether the pulled tokenizer config carries a chat template: then the model is a chat model. */
+async function hasChatTemplate(parts: Map<string, string>): Promise<boolean> {
+  if (parts.has('chat_template.jinja')) return true
+  const file = parts.get('tokenizer_config.json')
+  if (!file) return false
+  try {
+    return (
+      (JSON.parse(await readFile(file, 'utf8')) as { chat_template?: unknown }).chat_template !== undefined
+    )
+  } catch {
+    return false
+  }
 }
 
 /** Small JSON files read for model.json, not kept (sentence-transformers pooling and length). */
@@ -154,7 +183,9 @@ async function pullLocked(
   })
   const progress = options.progress ?? quiet
   const info = await withRetries(options, () => hub.info(repo, revision))
-  const onnx = chooseOnnx(info, options.file, repo)
+  if (options.file && options.dtype)
+    throw new PullError('Give --file or --dtype, not both: --dtype picks the file by its conventional name.')
+  const onnx = chooseOnnx(info, options.file, options.dtype, repo)
   const dir = join(options.modelsDir, name)
 
   // Local name → hub file. External weights keep their name: the ONNX file refers to them by it.
@@ -186,9 +217,11 @@ async function pullLocked(
     )
   }
 
-  const detected = await withRetries(options, () =>
-    describe(hub, repo, info.commit, info, wanted.has('tokenizer.json')),
-  )
+  // A tokenizer with a chat template makes a chat model (a decoder); otherwise a tokenizer means embeddings.
+  const chat = wanted.has('tokenizer.json') && (await hasChatTemplate(parts))
+  const detected = chat
+    ? { task: 'chat' }
+    : await withRetries(options, () => describe(hub, repo, info.commit, info, wanted.has('tokenizer.json')))
   const hiddenSize = await readHiddenSize(parts.get('config.json'))
   // Known before the model loads, so routes can check vector sizes at start-up.
   if (detected.task === 'embeddings' && hiddenSize !== undefined) detected.dimensions = hiddenSize

@@ -1,27 +1,82 @@
 /**
- * The local embeddings task as a `ProviderV1` target, so a route can put a local model first and
- * remote ones behind it. Embeddings only. The task's own errors keep their status; 429 (queue full)
- * and 503 (the model is loading, unloaded or failed to load) let the router fall back, and a route
- * with nothing behind them answers that 503 (routing-failure.ts), not a 502.
+ * Local models as a `ProviderV1` target, so a route can put a local model in any position among
+ * remote ones: embeddings (the embeddings task) and chat (the chat task). The tasks' own errors keep
+ * their status; 429 (queue full) and 503 (the model is loading, unloaded or failed to load) let the
+ * router fall back, and a route with nothing behind them answers that 503 (routing-failure.ts), not a 502.
  */
 import { ModelportError } from '../../errors.js'
+import type { LocalChat } from '../../tasks/chat/types.js'
 import type { LocalEmbeddings } from '../../tasks/types.js'
 import { ProviderError } from '../provider-error.js'
-import type { CallOptions, EmbeddingsRequest, EmbeddingsResponse, ProviderV1 } from '../types.js'
+import type {
+  CallOptions,
+  ChatCompletion,
+  ChatRequest,
+  ChatStream,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  ProviderV1,
+} from '../types.js'
 
 export interface LocalProviderOptions {
-  embeddings: LocalEmbeddings
+  embeddings?: LocalEmbeddings
+  chat?: LocalChat
   /** The provider name targets use (default `local`). */
   id?: string
 }
 
+/** A task's refusal as the provider error the router reads (status, `Retry-After`, code). */
+function asProviderError(error: unknown, target: string, call: CallOptions): unknown {
+  if (call.signal.aborted) return call.signal.reason
+  if (!(error instanceof ModelportError)) return error
+  return new ProviderError('local_error', target, `${target}: ${error.message}`, {
+    status: error.status,
+    retryAfterMs: error.retryAfter === undefined ? undefined : error.retryAfter * 1000,
+    upstreamCode: error.code,
+    param: error.param,
+  })
+}
+
 export function createLocalProvider(options: LocalProviderOptions): ProviderV1 {
   const id = options.id ?? 'local'
-  return {
-    specificationVersion: 'v1',
-    id,
-    type: 'local',
-    async embeddings(request: EmbeddingsRequest, call: CallOptions): Promise<EmbeddingsResponse> {
+  const { embeddings, chat } = options
+  const provider: ProviderV1 = { specificationVersion: 'v1', id, type: 'local' }
+  if (chat) {
+    provider.chat = async (request: ChatRequest, call: CallOptions): Promise<ChatCompletion> => {
+      const target = `${id}/${call.model}`
+      if (call.signal.aborted) throw call.signal.reason
+      try {
+        return await chat.complete(call.model, request, { signal: call.signal, requestId: call.requestId })
+      } catch (error) {
+        throw asProviderError(error, target, call)
+      }
+    }
+    provider.chatStream = async (request: ChatRequest, call: CallOptions): Promise<ChatStream> => {
+      const target = `${id}/${call.model}`
+      if (call.signal.aborted) throw call.signal.reason
+      let stream: ChatStream
+      try {
+        stream = await chat.stream(call.model, request, { signal: call.signal, requestId: call.requestId })
+      } catch (error) {
+        throw asProviderError(error, target, call)
+      }
+      return {
+        cancel: () => stream.cancel(),
+        async *[Symbol.asyncIterator]() {
+          try {
+            yield* stream
+          } catch (error) {
+            throw asProviderError(error, target, call)
+          }
+        },
+      }
+    }
+  }
+  if (embeddings) {
+    provider.embeddings = async (
+      request: EmbeddingsRequest,
+      call: CallOptions,
+    ): Promise<EmbeddingsResponse> => {
       const target = `${id}/${call.model}`
       if (call.signal.aborted) throw call.signal.reason
       const input = typeof request.input === 'string' ? [request.input] : request.input
@@ -32,7 +87,7 @@ export function createLocalProvider(options: LocalProviderOptions): ProviderV1 {
         })
       }
       try {
-        const result = await options.embeddings.embed(call.model, input, {
+        const result = await embeddings.embed(call.model, input, {
           dimensions: request.dimensions,
           signal: call.signal,
         })
@@ -47,15 +102,9 @@ export function createLocalProvider(options: LocalProviderOptions): ProviderV1 {
           usage: { prompt_tokens: result.promptTokens, total_tokens: result.promptTokens },
         }
       } catch (error) {
-        if (call.signal.aborted) throw call.signal.reason
-        if (!(error instanceof ModelportError)) throw error
-        throw new ProviderError('local_error', target, `${target}: ${error.message}`, {
-          status: error.status,
-          retryAfterMs: error.retryAfter === undefined ? undefined : error.retryAfter * 1000,
-          upstreamCode: error.code,
-          param: error.param,
-        })
+        throw asProviderError(error, target, call)
       }
-    },
+    }
   }
+  return provider
 }
