@@ -188,9 +188,14 @@ describe('the contract', () => {
       .filter(({ operation }) => '403' in operation.responses)
       .map(({ method, path }) => `${method.toUpperCase()} ${path}`)
     expect(forbidding.sort()).toEqual([
+      'DELETE /v2/repository/models/{model}/rollout',
+      'GET /v2/repository/models/{model}/rollout',
       'POST /v2/repository/index',
       'POST /v2/repository/models/{model}/load',
+      'POST /v2/repository/models/{model}/rollout/promote',
+      'POST /v2/repository/models/{model}/rollout/rollback',
       'POST /v2/repository/models/{model}/unload',
+      'PUT /v2/repository/models/{model}/rollout',
     ])
   })
 })
