@@ -83,7 +83,7 @@ export interface ServerOptions {
   shutdownGraceMs?: number
   /** How long `close()` goes on accepting, answering readiness 503, so load balancers stop first (default 0). */
   shutdownDelayMs?: number
-  /** How long answers wait for feedback, and how many at most (quality monitoring). */
+  /** How long answers wait for feedback, and how many of one model at most, where `model.json` `feedback` does not say. */
   feedback?: Pick<QualityOptions, 'windowMs' | 'capacity'>
   /** Loads model files (default ONNX Runtime; tests slow it down). */
   loader?: ModelLoader
@@ -128,7 +128,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     )
   const log = options.log ?? createLogger()
   const modelsDir = resolve(options.modelsDir ?? 'models')
+  const quality = new QualityMonitor(options.feedback)
   const registry = new ModelRegistry({
+    onSource: (name, source) => quality.configure(name, source?.feedback),
     keepAliveMs: options.keepAliveMs,
     repository: repositoryReader(modelsDir),
     loader:
@@ -155,7 +157,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             () => requestsInFlight(),
           ),
         })
-  const quality = new QualityMonitor(options.feedback)
   if (metrics) {
     registerRolloutMetrics(metrics.registry, registry.rollouts, () => registry.list().map((e) => e.name))
     registerQualityMetrics(metrics.registry, quality)

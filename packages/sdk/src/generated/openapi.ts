@@ -350,7 +350,9 @@ export interface paths {
          *     accuracy, mean absolute and root mean squared error, mean score — in the statistics extension
          *     and `/metrics`. When a shadow version was sent a copy of the request, its answer is scored too,
          *     into the shadow version's quality. An answer waits for its feedback for a limited time (10 minutes by default) and
-         *     takes one feedback; 404 after that, or for an id that was never answered by this model.
+         *     takes one feedback; 404 after that, for an id that was never answered by this model, and for a
+         *     model whose `model.json` does not ask for feedback (`"feedback": true`, or
+         *     `{ "window_ms": 600000, "capacity": 20000 }`), since keeping answers takes memory.
          */
         post: operations["modelFeedback"];
         delete?: never;

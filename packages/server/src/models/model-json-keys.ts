@@ -20,8 +20,15 @@ export const MODEL_JSON_KEYS = [
   'optimization',
   'runtime',
   'keep_alive_ms',
-  // Versions: a canary or shadow rollout between them.
+  // Versions: a canary or shadow rollout between them, and feedback on their answers.
   'rollout',
+  'feedback',
+  // Chat models: the weights file, context length, default sampling and length, queue limits.
+  'file',
+  'num_ctx',
+  'sampling',
+  'max_tokens',
+  'queue',
 ] as const
 
 /** Edit distance, to suggest the key a misspelt one was meant to be. */

@@ -50,6 +50,8 @@ export interface RegistryOptions {
   repository?: ModelSourceReader
   /** Canary and shadow rollouts between versions (default: its own, on this clock). */
   rollouts?: Rollouts
+  /** Told of each model's source when it is registered or read again, and of a removal (undefined). */
+  onSource?: (name: string, source: ModelSource | undefined) => void
 }
 
 /** What a reload did: the versions that failed to load (the ones serving before go on serving). */
@@ -77,6 +79,7 @@ export class ModelRegistry {
   #stopping = false
   /** Which version an unpinned request runs while a rollout is under way. */
   readonly rollouts: Rollouts
+  readonly #onSource: RegistryOptions['onSource']
 
   constructor(options: RegistryOptions) {
     this.#loader = options.loader
@@ -88,6 +91,7 @@ export class ModelRegistry {
     this.#retireDelayMs = options.retireDelayMs ?? 1000
     this.#repository = options.repository
     this.rollouts = options.rollouts ?? new Rollouts({ clock: this.#clock, log: this.#log })
+    this.#onSource = options.onSource
   }
 
   /** Registers sources; a later source with the same name replaces an earlier one (the repository wins over built-ins). */
@@ -110,6 +114,7 @@ export class ModelRegistry {
         versions,
       })
       this.rollouts.configure(source.name, source.rollout, [...source.versions.keys()])
+      this.#onSource?.(source.name, source)
     }
   }
 
@@ -246,6 +251,7 @@ export class ModelRegistry {
         throw notFound('model_not_found', `Model '${name}' is not in the model repository.`, 'model')
       this.#entries.delete(name)
       this.rollouts.clear(name)
+      this.#onSource?.(name, undefined)
       for (const version of current.versions) this.#retire(version, false, 'removed from the repository')
       this.#log.info('model removed', { model: name })
       return { failed: [], removed: true }
@@ -266,6 +272,7 @@ export class ModelRegistry {
     }
     const before = current && this.#served(current)
     this.rollouts.configure(name, source.rollout, [...source.versions.keys()])
+    this.#onSource?.(name, source)
     this.#entries.set(name, plan.entry)
     const after = this.#served(plan.entry)
     after.managed.cancelRetirement()

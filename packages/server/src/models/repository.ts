@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseKeepAlive } from '../lifecycle/keep-alive.js'
+import { readFeedbackSettings } from '../quality/feedback-settings.js'
 import { readRolloutSettings } from '../rollout/rollout-settings.js'
 import { parseRuntimeSettings, type RuntimeSettings } from '../runtime/settings.js'
 import { readEmbeddingsSettings } from './embeddings-settings.js'
@@ -54,11 +55,14 @@ async function readKeepAlive(dir: string): Promise<number | false | undefined> {
   return parseKeepAlive(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>)
 }
 
-/** `model.json` `rollout`, if it says. */
-async function readRollout(dir: string) {
+/** `model.json` `rollout` and `feedback`, if it says. */
+async function readLifecycle(dir: string) {
   const file = join(dir, 'model.json')
-  if (!existsSync(file)) return undefined
-  return readRolloutSettings(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>)
+  if (!existsSync(file)) return {}
+  const config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>
+  const rollout = readRolloutSettings(config)
+  const feedback = readFeedbackSettings(config)
+  return { ...(rollout && { rollout }), ...(feedback && { feedback }) }
 }
 
 type FolderScan = { model: ModelSource } | { skipped: ScanResult['skipped'][number] } | undefined
@@ -91,7 +95,7 @@ async function scanModelFolder(root: string, name: string): Promise<FolderScan> 
     const task = await readTask(dir)
     const embeddings = task === 'embeddings' ? await readEmbeddingsSettings(dir) : undefined
     const keepAliveMs = await readKeepAlive(dir)
-    const rollout = await readRollout(dir)
+    const lifecycle = await readLifecycle(dir)
     return {
       model: {
         name,
@@ -102,7 +106,7 @@ async function scanModelFolder(root: string, name: string): Promise<FolderScan> 
         ...(runtime && { runtime }),
         ...(embeddings && { embeddings }),
         ...(keepAliveMs !== undefined && { keepAliveMs }),
-        ...(rollout && { rollout }),
+        ...lifecycle,
       },
     }
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { components } from '@modelport/sdk'
+import type { FeedbackSettings } from '../quality/feedback-settings.js'
 import type { RolloutSettings } from '../rollout/rollout-settings.js'
 import type { RuntimeSettings } from '../runtime/settings.js'
 import type { EmbeddingsSettings } from './embeddings-settings.js'
@@ -22,6 +23,8 @@ export interface ModelSource {
   embeddings?: EmbeddingsSettings
   /** `model.json` `rollout`: canary and shadow versions, and when to roll them back. */
   rollout?: RolloutSettings
+  /** `model.json` `feedback`: the model's answers wait for ground truth (quality monitoring). */
+  feedback?: FeedbackSettings
 }
 
 /** Reads models from where they live (the model repository on disk), when one is loaded again. */

@@ -15,7 +15,7 @@ export function registerRolloutMetrics(registry: Registry, rollouts: Rollouts, m
     registers,
     collect() {
       this.reset()
-      for (const { model, version, role, successes, failures } of rollouts.counts()) {
+      for (const { model, version, role, successes, failures } of rollouts.counters.runs()) {
         this.inc({ model, version, role, outcome: 'success' }, successes)
         this.inc({ model, version, role, outcome: 'failure' }, failures)
       }
@@ -28,7 +28,7 @@ export function registerRolloutMetrics(registry: Registry, rollouts: Rollouts, m
     registers,
     collect() {
       this.reset()
-      for (const { model, version, role, seconds } of rollouts.counts())
+      for (const { model, version, role, seconds } of rollouts.counters.runs())
         this.inc({ model, version, role }, seconds)
     },
   })
@@ -55,7 +55,7 @@ export function registerRolloutMetrics(registry: Registry, rollouts: Rollouts, m
     registers,
     collect() {
       this.reset()
-      for (const { model, reason, count } of rollouts.rollbacks()) this.inc({ model, reason }, count)
+      for (const { model, reason, count } of rollouts.counters.rollbacks()) this.inc({ model, reason }, count)
     },
   })
   new Counter({
@@ -64,7 +64,7 @@ export function registerRolloutMetrics(registry: Registry, rollouts: Rollouts, m
     registers,
     collect() {
       this.reset()
-      this.inc(rollouts.shadowSkipped)
+      this.inc(rollouts.counters.shadowSkipped)
     },
   })
 }

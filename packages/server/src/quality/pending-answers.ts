@@ -33,7 +33,8 @@ interface Waiting {
 
 export class PendingAnswers {
   readonly #waiting = new Map<string, Waiting>()
-  readonly #windowMs: number
+  readonly windowMs: number
+  readonly capacity: number
   /** Arrival order: ids and their order numbers, oldest at `#head`. */
   readonly #ring: (string | undefined)[]
   readonly #orders: Float64Array
@@ -44,7 +45,8 @@ export class PendingAnswers {
   expired = 0
 
   constructor(options: PendingOptions) {
-    this.#windowMs = options.windowMs
+    this.windowMs = options.windowMs
+    this.capacity = options.capacity
     this.#ring = new Array(options.capacity)
     this.#orders = new Float64Array(options.capacity)
   }
@@ -78,7 +80,7 @@ export class PendingAnswers {
 
   /** Forgets the answers older than the window. */
   sweep(now: number): void {
-    const oldest = now - this.#windowMs
+    const oldest = now - this.windowMs
     while (this.#size > 0) {
       const waiting = this.#waiting.get(this.#ring[this.#head] as string)
       const current = waiting?.order === this.#orders[this.#head]

@@ -9,6 +9,7 @@ import type { components } from '@modelport/sdk'
 import { badRequest, notFound } from '../errors.js'
 import { type Clock, systemClock } from '../routing/clock.js'
 import type { HostTensor } from '../runtime/types.js'
+import type { FeedbackSettings } from './feedback-settings.js'
 import { InputDrift } from './input-drift.js'
 import { type PendingAnswer, PendingAnswers } from './pending-answers.js'
 import { QualityTally } from './quality-tally.js'
@@ -18,9 +19,12 @@ export type FeedbackResult = components['schemas']['FeedbackResponse']
 
 export interface QualityOptions {
   clock?: Clock
-  /** How long an answer waits for its feedback (default 10 minutes). */
+  /** How long an answer waits for its feedback, unless its model's `feedback` says (default 10 minutes). */
   windowMs?: number
-  /** Most answers waiting at once; the oldest is forgotten first (default 20 000: about 7 MB with small outputs). */
+  /**
+   * Most answers of one model waiting at once, unless its `feedback` says; the oldest is forgotten first
+   * (default 20 000: about 7 MB with small outputs).
+   */
   capacity?: number
   /** Answers whose first output has more elements than this keep none, and take only scores (default 4096). */
   maxElements?: number
@@ -42,24 +46,49 @@ const MAX_INPUTS = 16
 const isInteger = (datatype: string) => /^U?INT/.test(datatype)
 
 export class QualityMonitor {
-  readonly #pending: PendingAnswers
+  /** Per model that keeps its answers for feedback (`model.json` `feedback`). */
+  readonly #pending = new Map<string, PendingAnswers>()
+  /** Answers forgotten by stores since dropped. */
+  #expiredBefore = 0
   readonly #versions = new Map<string, VersionQuality>()
   readonly #clock: Clock
   readonly #maxElements: number
   readonly #referenceSize: number
   readonly windowMs: number
+  readonly capacity: number
 
   constructor(options: QualityOptions = {}) {
     this.#clock = options.clock ?? systemClock
     this.windowMs = options.windowMs ?? 600_000
-    this.#pending = new PendingAnswers({ windowMs: this.windowMs, capacity: options.capacity ?? 20_000 })
+    this.capacity = options.capacity ?? 20_000
     this.#maxElements = options.maxElements ?? 4096
     this.#referenceSize = options.referenceSize ?? 10_000
   }
 
   /** Answers waiting for feedback now, and how many were forgotten without. */
   get pending(): { waiting: number; expired: number } {
-    return { waiting: this.#pending.size, expired: this.#pending.expired }
+    let waiting = 0
+    let expired = this.#expiredBefore
+    for (const store of this.#pending.values()) {
+      waiting += store.size
+      expired += store.expired
+    }
+    return { waiting, expired }
+  }
+
+  /** Keeps a model's answers for feedback, or stops (`undefined`); answers already kept stay unless the limits change. */
+  configure(model: string, settings: FeedbackSettings | undefined): void {
+    const current = this.#pending.get(model)
+    if (!settings) {
+      if (current) this.#expiredBefore += current.expired + current.size
+      this.#pending.delete(model)
+      return
+    }
+    const windowMs = settings.windowMs ?? this.windowMs
+    const capacity = settings.capacity ?? this.capacity
+    if (current?.windowMs === windowMs && current.capacity === capacity) return
+    if (current) this.#expiredBefore += current.expired + current.size
+    this.#pending.set(model, new PendingAnswers({ windowMs, capacity }))
   }
 
   /** Records an answered request: its first output for feedback to come, its inputs for drift. */
@@ -80,7 +109,7 @@ export class QualityMonitor {
       }
       drift?.add(tensor.data as ArrayLike<number | bigint>)
     }
-    this.#pending.add(id, this.#answer(model, version, output))
+    this.#pending.get(model)?.add(id, this.#answer(model, version, output))
   }
 
   /**
@@ -88,7 +117,7 @@ export class QualityMonitor {
    * Nothing when the request's answer is no longer waiting.
    */
   shadowServed(id: string, model: string, version: string, output: HostTensor | undefined): void {
-    const answer = this.#pending.get(id, this.#clock.now())
+    const answer = this.#pending.get(model)?.get(id, this.#clock.now())
     if (answer?.model === model && answer.version !== version)
       answer.shadow = this.#answer(model, version, output)
   }
@@ -110,17 +139,23 @@ export class QualityMonitor {
     // Checked here, not in the schema: a length there makes the generated validator need CommonJS.
     if (feedback.id.length === 0 || feedback.id.length > 255)
       throw badRequest('invalid_feedback', 'id must be a request id of 1 to 255 characters.', 'id')
-    const answer = this.#pending.get(feedback.id, this.#clock.now())
-    if (!answer || answer.model !== model) {
+    const store = this.#pending.get(model)
+    if (!store)
+      throw notFound(
+        'feedback_not_enabled',
+        `Model '${model}' does not keep its answers for feedback: add "feedback": true to its model.json.`,
+        'model',
+      )
+    const answer = store.get(feedback.id, this.#clock.now())
+    if (!answer)
       throw notFound(
         'answer_not_found',
-        `No answer of model '${model}' waits for feedback under request id '${feedback.id.slice(0, 256)}': it is unknown, had feedback already, or is older than ${this.windowMs} ms.`,
+        `No answer of model '${model}' waits for feedback under request id '${feedback.id.slice(0, 256)}': it is unknown, had feedback already, or is older than ${store.windowMs} ms.`,
         'id',
       )
-    }
     // Refused feedback (it throws) leaves the answer waiting, so it can be sent again, corrected.
     const result = this.#score(answer, feedback)
-    this.#pending.delete(feedback.id)
+    store.delete(feedback.id)
     if (answer.shadow) {
       try {
         this.#score(answer.shadow, feedback)

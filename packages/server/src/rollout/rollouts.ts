@@ -10,6 +10,7 @@ import type { Logger, ModelEntry, VersionEntry } from '../models/registry.js'
 import { type Clock, systemClock } from '../routing/clock.js'
 import type { LoadedModel } from '../runtime/types.js'
 import { RollbackGuard } from './rollback-guard.js'
+import { RolloutCounters } from './rollout-counters.js'
 import type { RolloutSettings } from './rollout-settings.js'
 import { type RolloutRole, RoutedModel, type RunReports } from './routed-model.js'
 
@@ -19,17 +20,6 @@ export interface RolloutsOptions {
   log?: Logger
   /** Shadow runs under way at once, over all models; more are skipped and counted (default 4). */
   maxShadowRuns?: number
-}
-
-/** Runs of one version in one role since the server started. */
-export interface RoleCounts {
-  model: string
-  version: string
-  role: RolloutRole
-  successes: number
-  failures: number
-  /** Their run time, summed, in seconds. */
-  seconds: number
 }
 
 export interface RollbackRecord {
@@ -59,21 +49,17 @@ const byNumber = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(
 
 export class Rollouts {
   readonly #models = new Map<string, ModelRollout>()
-  readonly #counts = new Map<string, RoleCounts>()
-  readonly #rollbacks = new Map<string, { model: string; reason: string; count: number }>()
+  /** Runs, rollbacks and shadow runs, for the metrics. */
+  readonly counters: RolloutCounters
   readonly #clock: Clock
   readonly #random: () => number
   readonly #log: Logger
-  readonly #maxShadowRuns: number
-  #shadowRuns = 0
-  /** Shadow runs skipped because too many were under way. */
-  shadowSkipped = 0
 
   constructor(options: RolloutsOptions = {}) {
     this.#clock = options.clock ?? systemClock
     this.#random = options.random ?? Math.random
     this.#log = options.log ?? { info() {}, warn() {} }
-    this.#maxShadowRuns = options.maxShadowRuns ?? 4
+    this.counters = new RolloutCounters(options.maxShadowRuns ?? 4)
   }
 
   /**
@@ -169,16 +155,6 @@ export class Rollouts {
     }
   }
 
-  /** Runs per model, version and role, for the metrics. */
-  counts(): Iterable<RoleCounts> {
-    return this.#counts.values()
-  }
-
-  /** Rollbacks per model and reason, for the metrics. */
-  rollbacks(): Iterable<{ model: string; reason: string; count: number }> {
-    return this.#rollbacks.values()
-  }
-
   #apply(name: string, settings: RolloutSettings, versions: string[], served: string | undefined) {
     const known = new Set(versions)
     for (const [field, version] of [
@@ -233,32 +209,16 @@ export class Rollouts {
   }
 
   #reports(model: string): RunReports {
+    const { counters } = this
     return {
       ran: (version, role, failed, ms) => this.#ran(model, version, role, failed, ms),
-      claimShadow: () => {
-        if (this.#shadowRuns >= this.#maxShadowRuns) {
-          this.shadowSkipped++
-          return false
-        }
-        this.#shadowRuns++
-        return true
-      },
-      releaseShadow: () => {
-        this.#shadowRuns--
-      },
+      claimShadow: () => counters.claimShadow(),
+      releaseShadow: () => counters.releaseShadow(),
     }
   }
 
   #ran(model: string, version: string, role: RolloutRole, failed: boolean, ms: number): void {
-    const key = `${model}\u0000${version}\u0000${role}`
-    let counts = this.#counts.get(key)
-    if (!counts) {
-      counts = { model, version, role, successes: 0, failures: 0, seconds: 0 }
-      this.#counts.set(key, counts)
-    }
-    if (failed) counts.failures++
-    else counts.successes++
-    counts.seconds += ms / 1000
+    this.counters.ran(model, version, role, failed, ms)
     if (role === 'stable') return
     const rollout = this.#models.get(model)
     const verdict = rollout?.guards.get(version)?.record(failed, ms, this.#clock.now())
@@ -280,10 +240,7 @@ export class Rollouts {
     }
     rollout.guards.delete(version)
     rollout.lastRollback = { version, reason, message, at: this.#clock.now() }
-    const key = `${model}\u0000${reason}`
-    const counted = this.#rollbacks.get(key) ?? { model, reason, count: 0 }
-    counted.count++
-    this.#rollbacks.set(key, counted)
+    this.counters.rolledBack(model, reason)
     this.#log.warn('rollout rolled back', { model, version, reason, message })
   }
 }

@@ -49,7 +49,7 @@ describe('model.json', () => {
   it('refuses unknown top-level keys, naming them, the likely intended one, and the known ones', () => {
     const typo = warnings.find((w) => String(w.path).includes('typo'))
     expect(typo?.reason).toMatch(
-      /^unknown keys 'treads' \(did you mean 'threads'\?\), 'keep_alive'; model\.json knows batching, dimensions, keep_alive_ms, max_length, normalize, optimization, pooling, rollout, runtime, source, spinning, task, threads, tokenizer$/,
+      /^unknown keys 'treads' \(did you mean 'threads'\?\), 'keep_alive'; model\.json knows batching, dimensions, feedback, file, keep_alive_ms, max_length, max_tokens, normalize, num_ctx, optimization, pooling, queue, rollout, runtime, sampling, source, spinning, task, threads, tokenizer$/,
     )
     expect(registry.list().map((m) => m.name)).toEqual(['scale', 'tuned'])
   })

@@ -4,7 +4,7 @@
  * retrain, export version 2, load it, and get the new model's outputs from the same unpinned call.
  */
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -80,6 +80,8 @@ describe('examples/pytorch: from a PyTorch model to a typed call', () => {
   it('version 2, retrained on new data and loaded, answers the same unpinned call with its own outputs', async () => {
     const v2 = join(scratch, 'v2.json')
     expect(await script('retrain.py', v2)).toMatch(/^mlp version 2: /)
+    // Answers wait for feedback from this load on (the canary below is judged on it).
+    await writeFile(join(repository, 'mlp/model.json'), JSON.stringify({ feedback: true }))
     const load = await fetch(`${server.url}/v2/repository/models/mlp/load`, { method: 'POST' })
     expect(load.status).toBe(200)
     const { head, diff } = await callExample(v2)

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const pair = repo.add('pair-chat')
   writeFileSync(
     join(pair, 'model.json'),
-    JSON.stringify({ workers: 2, queue: { max_active: 2, max_queue: 0 } }),
+    JSON.stringify({ runtime: { workers: 2 }, queue: { max_active: 2, max_queue: 0 } }),
   )
   chat = new OnnxLocalChat({ models: (await scanChatModels(repo.dir)).models })
   const quiet = { info() {}, warn() {}, error() {} }

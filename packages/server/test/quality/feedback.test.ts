@@ -51,6 +51,7 @@ beforeAll(async () => {
   // Version 1 ranks the classes as the truth does; version 2 (y = -x) ranks them backwards.
   await repo.add('cls/1/model.onnx', scaleModel(1))
   await repo.add('cls/2/model.onnx', scaleModel(-1))
+  await repo.add('cls/model.json', JSON.stringify({ feedback: { window_ms: 60_000, capacity: 1000 } }))
   server = await startServer({
     port: 0,
     modelsDir: repo.dir,

@@ -27,6 +27,13 @@ const fp32 = (shape: number[], values: number[]): HostTensor => ({
 })
 const noInputs = {}
 
+/** A monitor that keeps model m's answers for feedback. */
+function monitor(options: ConstructorParameters<typeof QualityMonitor>[0] = {}): QualityMonitor {
+  const quality = new QualityMonitor(options)
+  quality.configure('m', {})
+  return quality
+}
+
 function refusal(run: () => unknown): { status: number; code: string; message: string } {
   try {
     run()
@@ -40,7 +47,7 @@ function refusal(run: () => unknown): { status: number; code: string; message: s
 
 describe('feedback', () => {
   it('labels score the argmax of each row; accuracy per version is correct rows over labelled rows', () => {
-    const quality = new QualityMonitor()
+    const quality = monitor()
     quality.served('a', 'm', '1', noInputs, fp32([2, 3], [0.1, 0.7, 0.2, 0.9, 0.05, 0.05]))
     quality.served('b', 'm', '2', noInputs, fp32([1, 3], [0.1, 0.2, 0.7]))
     expect(quality.feedback('m', { id: 'a', label: [1, 2] })).toEqual({
@@ -56,7 +63,7 @@ describe('feedback', () => {
   })
 
   it('integer outputs are the predicted classes themselves', () => {
-    const quality = new QualityMonitor()
+    const quality = monitor()
     quality.served('a', 'm', '1', noInputs, {
       datatype: 'INT64',
       shape: [3],
@@ -66,7 +73,7 @@ describe('feedback', () => {
   })
 
   it('values give MAE and RMSE over every element; scores a mean', () => {
-    const quality = new QualityMonitor()
+    const quality = monitor()
     quality.served('a', 'm', '1', noInputs, fp32([1, 2], [1, 2]))
     quality.served('b', 'm', '1', noInputs, fp32([1, 2], [0, 0]))
     quality.served('c', 'm', '1', noInputs, fp32([1, 2], [0, 0]))
@@ -85,7 +92,7 @@ describe('feedback', () => {
     ['too few labels', { id: 'a', label: [1] }, 400, 'feedback_shape_mismatch'],
     ['too many values', { id: 'a', value: [1, 2, 3, 4, 5, 6, 7] }, 400, 'feedback_shape_mismatch'],
   ])('refuses %s, and the answer goes on waiting', (_, feedback, status, code) => {
-    const quality = new QualityMonitor()
+    const quality = monitor()
     quality.served('a', 'm', '1', noInputs, fp32([2, 3], [1, 0, 0, 0, 1, 0]))
     expect(refusal(() => quality.feedback('m', feedback))).toMatchObject({ status, code })
     expect(quality.feedback('m', { id: 'a', label: [0, 1] }).correct).toBe(2)
@@ -93,10 +100,10 @@ describe('feedback', () => {
 
   it('takes one feedback per answer, only for the model that answered, and only within the window', () => {
     const { clock, advance } = manualClock()
-    const quality = new QualityMonitor({ clock, windowMs: 1000 })
+    const quality = monitor({ clock, windowMs: 1000 })
     quality.served('a', 'm', '1', noInputs, fp32([1, 2], [1, 0]))
     quality.served('b', 'm', '1', noInputs, fp32([1, 2], [1, 0]))
-    expect(refusal(() => quality.feedback('other', { id: 'a', label: 0 })).status).toBe(404)
+    expect(refusal(() => quality.feedback('other', { id: 'a', label: 0 })).code).toBe('feedback_not_enabled')
     quality.feedback('m', { id: 'a', label: 0 })
     expect(refusal(() => quality.feedback('m', { id: 'a', label: 0 })).message).toMatch(
       /had feedback already/,
@@ -147,7 +154,7 @@ describe('bounded memory', () => {
     const baseline = used()
     const { clock, advance } = manualClock()
     const capacity = 100_000
-    const quality = new QualityMonitor({ clock, capacity, referenceSize: 1000 })
+    const quality = monitor({ clock, capacity, referenceSize: 1000 })
     const output = fp32([1, 10], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     const inputs = { x: fp32([1, 10], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) }
     const heapAt: number[] = []
@@ -167,4 +174,15 @@ describe('bounded memory', () => {
     quality.served('last', 'm', '1', inputs, output)
     expect(quality.pending.waiting).toBe(1)
   }, 120_000)
+
+  it('keeps no answer of a model whose model.json does not ask for feedback; its inputs are still followed', () => {
+    const quality = new QualityMonitor()
+    quality.served('a', 'other', '1', { x: fp32([1, 2], [1, 2]) }, fp32([1, 2], [1, 0]))
+    expect(quality.pending.waiting).toBe(0)
+    expect(refusal(() => quality.feedback('other', { id: 'a', label: 0 }))).toMatchObject({
+      status: 404,
+      code: 'feedback_not_enabled',
+    })
+    expect(quality.of('other', '1')?.inputs.has('x')).toBe(true)
+  })
 })

@@ -9,6 +9,14 @@ import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, normalize, sep } from 'node:path'
 
+/** The `runtime` object of a `model.json`, or an empty one. */
+function runtimeOf(modelJson: Record<string, unknown>): Record<string, unknown> {
+  const runtime = modelJson.runtime
+  return typeof runtime === 'object' && runtime !== null && !Array.isArray(runtime)
+    ? (runtime as Record<string, unknown>)
+    : {}
+}
+
 export interface ChatSampling {
   temperature?: number
   top_p?: number
@@ -180,7 +188,8 @@ export async function readChatFolder(dir: string): Promise<ChatModelSettings> {
     maxActive: positiveInteger(queue.max_active, 'queue.max_active') ?? 4,
     maxQueue: positiveInteger(queue.max_queue, 'queue.max_queue', 0) ?? 16,
     intraOpThreads: positiveInteger(modelJson.threads, 'threads') ?? 1,
-    workers: positiveInteger(modelJson.workers, 'workers') ?? 1,
+    // The same field as every other model's worker threads: `runtime.workers`.
+    workers: positiveInteger(runtimeOf(modelJson).workers, 'runtime.workers') ?? 1,
     ...(typeof config.vocab_size === 'number' && { vocabSize: config.vocab_size }),
     ...(kvHeads !== undefined && { kvHeads }),
     ...(headDim !== undefined && { headDim }),
