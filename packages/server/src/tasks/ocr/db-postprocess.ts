@@ -3,7 +3,7 @@
  * Binarize, find connected regions, fit each a minimum-area rectangle, score it by the mean probability
  * inside, grow it back to the whole line (unclip) and scale it to the image.
  */
-import { minAreaRect, orderCorners, type RotatedRect, unclipRectangle } from './geometry.js'
+import { minAreaRect, orderCorners, type RotatedRect, roundHalfEven, unclipRectangle } from './geometry.js'
 import type { Point, Quad } from './types.js'
 
 export interface DbOptions {
@@ -148,19 +148,27 @@ export function detectBoxes(
   for (const points of textRegions(map, options.threshold).slice(0, options.maxCandidates)) {
     const kernel = minAreaRect(points)
     if (Math.min(kernel.width, kernel.height) < options.minSize) continue
-    const score = boxScore(map, kernel.corners)
+    // The reference fills the polygon of the corners cast to integers.
+    const score = boxScore(
+      map,
+      kernel.corners.map(([x, y]): Point => [Math.trunc(x), Math.trunc(y)]),
+    )
     if (score < options.boxThreshold) continue
     const grown: RotatedRect = unclipRectangle(kernel, options.unclipRatio)
     if (Math.min(grown.width, grown.height) < options.minSize + 2) continue
+    // The reference rounds (numpy: halves to even) and clips to the image, then to its last pixel.
     const scaled = grown.corners.map(
       ([x, y]): Point => [
-        Math.min(Math.max(Math.round(x * scaleX), 0), imageWidth),
-        Math.min(Math.max(Math.round(y * scaleY), 0), imageHeight),
+        Math.min(Math.max(roundHalfEven(x * scaleX), 0), imageWidth - 1),
+        Math.min(Math.max(roundHalfEven(y * scaleY), 0), imageHeight - 1),
       ],
     )
     const box = orderCorners(scaled)
     const [p0, p1, , p3] = box
-    if (Math.hypot(p1[0] - p0[0], p1[1] - p0[1]) <= 3 || Math.hypot(p3[0] - p0[0], p3[1] - p0[1]) <= 3)
+    if (
+      Math.trunc(Math.hypot(p1[0] - p0[0], p1[1] - p0[1])) <= 3 ||
+      Math.trunc(Math.hypot(p3[0] - p0[0], p3[1] - p0[1])) <= 3
+    )
       continue
     boxes.push({ box, score })
   }

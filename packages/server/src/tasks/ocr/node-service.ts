@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { builtinOcrDictionary } from '../../models/builtin.js'
 import type { ModelRegistry } from '../../models/registry.js'
-import { createOcrService } from './service.js'
+import { createOcrService, type OcrServiceOptions } from './service.js'
 import { sharpDecoder } from './sharp-decoder.js'
 import type { OcrService } from './types.js'
 
@@ -15,6 +15,8 @@ export interface NodeOcrOptions {
   maxPixels?: number
   /** Default for requests that do not say (default 0.5). */
   minConfidence?: number
+  /** Pipeline settings other than the defaults (the reference's). */
+  pipeline?: OcrServiceOptions['pipeline']
 }
 
 export async function createNodeOcrService(
@@ -27,5 +29,6 @@ export async function createNodeOcrService(
     dictionary: await readFile(builtinOcrDictionary(), 'utf8'),
     maxImageBytes: options.maxImageBytes,
     minConfidence: options.minConfidence,
+    pipeline: options.pipeline,
   })
 }

@@ -58,10 +58,12 @@ export function createOcrService(options: OcrServiceOptions): OcrService {
     model: 'ppocr-v4',
     maxImageBytes: options.maxImageBytes ?? 20 * 1024 * 1024,
     assertReady: () => void models(),
-    async recognize(file, { minConfidence = defaultConfidence } = {}) {
+    async recognize(file, { minConfidence = defaultConfidence, timings } = {}) {
       const loaded = models()
+      const started = performance.now()
       const image = await options.decoder.decode(file)
-      const lines = await recognizeLines(image, loaded, pipeline, minConfidence)
+      if (timings) timings.decode = performance.now() - started
+      const lines = await recognizeLines(image, loaded, pipeline, minConfidence, timings)
       return { model: 'ppocr-v4', width: image.width, height: image.height, lines }
     },
   }

@@ -36,6 +36,13 @@ export interface OcrResult {
   lines: OcrLine[]
 }
 
+export interface RecognizeOptions {
+  /** Lines less sure than this are dropped. */
+  minConfidence?: number
+  /** Filled with the milliseconds each step took (decode, detection, crops, classifier, recognizer). */
+  timings?: Record<string, number>
+}
+
 /** Text recognition as the `/v1/ocr` route uses it. */
 export interface OcrService {
   /** The name reported in responses. */
@@ -44,5 +51,5 @@ export interface OcrService {
   readonly maxImageBytes: number
   /** Throws `ModelportError` 503 unless every model it needs is loaded. */
   assertReady(): void
-  recognize(file: Uint8Array, options?: { minConfidence?: number }): Promise<OcrResult>
+  recognize(file: Uint8Array, options?: RecognizeOptions): Promise<OcrResult>
 }
