@@ -31,6 +31,8 @@ export function batchWidth(crops: readonly RgbImage[], minWidth = RECOGNIZER_WID
 }
 
 export interface RecognizeOptions {
+  /** Resizes a line to the recognizer's height (see `ImageDecoder.resizeLine`); bilinear without it. */
+  resizeLine?: (line: RgbImage, width: number, height: number) => Promise<RgbImage>
   classes: readonly string[]
   recognitionBatch: number
   /** Most columns (lines × width) per run. */
@@ -38,11 +40,19 @@ export interface RecognizeOptions {
   /** The narrowest batch (the reference: its nominal 320). */
   minWidth: number
   /** Called with each batch's time spent preparing input and decoding (the rest of the step is runs). */
-  timed?: (stage: 'recPrepare' | 'ctc', ms: number) => void
+  timed?: (stage: 'recResize' | 'recPrepare' | 'ctc', ms: number) => void
 }
 
 /** Text and confidence per crop, in crop order. Batches run concurrently (the runtime may overlap them). */
-export async function read(crops: RgbImage[], model: LoadedModel, options: RecognizeOptions) {
+export async function read(lines: RgbImage[], model: LoadedModel, options: RecognizeOptions) {
+  const resize = options.resizeLine
+  const started = performance.now()
+  const crops = resize
+    ? await Promise.all(
+        lines.map((line) => resize(line, lineWidth(line, LINE_HEIGHT, MAX_LINE_WIDTH), LINE_HEIGHT)),
+      )
+    : lines
+  options.timed?.('recResize', performance.now() - started)
   const texts: { text: string; confidence: number }[] = new Array(crops.length)
   await Promise.all(
     aspectBatches(crops, options.recognitionBatch, options.recognitionColumns, (members) =>

@@ -19,7 +19,7 @@ export interface OcrServiceOptions {
   maxImageBytes?: number
   /** Lines less sure than this are dropped unless a request says otherwise (default 0.5). */
   minConfidence?: number
-  pipeline?: Partial<Omit<PipelineOptions, 'classes'>>
+  pipeline?: Partial<Omit<PipelineOptions, 'classes' | 'resizeLine'>>
 }
 
 export const OCR_MODELS = {
@@ -34,6 +34,7 @@ export function createOcrService(options: OcrServiceOptions): OcrService {
     ...PIPELINE_DEFAULTS,
     ...options.pipeline,
     classes: ctcClasses(options.dictionary),
+    resizeLine: options.decoder.resizeLine?.bind(options.decoder),
   }
   const defaultConfidence = options.minConfidence ?? 0.5
   const ready = (name: string) => {

@@ -19,6 +19,11 @@ export interface RgbImage {
 /** Turns an image file (PNG, JPEG, WebP) into pixels; throws `ModelportError` 400/413/415 for bad files. */
 export interface ImageDecoder {
   decode(file: Uint8Array): Promise<RgbImage>
+  /**
+   * Resizes a cut-out line for the recognizer, where the platform has a native resampler (sharp's
+   * bicubic on Node, off the event loop). Without it, lines are resized bilinearly in JavaScript.
+   */
+  resizeLine?(line: RgbImage, width: number, height: number): Promise<RgbImage>
 }
 
 export interface OcrLine {
