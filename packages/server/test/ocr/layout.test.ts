@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { aspectBatches } from '../../src/tasks/ocr/batches.js'
-import { flips } from '../../src/tasks/ocr/classify.js'
+import { classifierSample, flips } from '../../src/tasks/ocr/classify.js'
 import { sniffImageFormat } from '../../src/tasks/ocr/image-format.js'
 import { inReadingOrder, referenceOrder } from '../../src/tasks/ocr/reading-order.js'
 import { batchWidth } from '../../src/tasks/ocr/recognize.js'
@@ -160,6 +160,14 @@ describe('batchWidth', () => {
   })
 })
 
+describe('classifierSample', () => {
+  it('classifies every line of a small group and the widest of a voting one', () => {
+    const crops = [crop(100, 20), crop(300, 20), crop(200, 20), crop(50, 20), crop(80, 40)]
+    expect([...classifierSample(crops, [0, 0, 0, 0, 1], 2)].sort()).toEqual([1, 2, 4])
+    expect([...classifierSample(crops.slice(0, 2), [0, 0], 1)].sort()).toEqual([0, 1])
+  })
+})
+
 describe('flips', () => {
   const crops = [crop(100, 20), crop(300, 20), crop(200, 20), crop(100, 20)]
   it('follows the reference for few lines: turned when 180° is over the threshold', () => {
@@ -177,6 +185,14 @@ describe('flips', () => {
       false,
       false,
       false,
+    ])
+  })
+  it('lets lines left out of the sample (NaN) follow their group without weighing in', () => {
+    expect(flips(crops, Float32Array.of(Number.NaN, 0.97, 0.8, Number.NaN), [0, 0, 0, 0], 0.9)).toEqual([
+      true,
+      true,
+      true,
+      true,
     ])
   })
   it('votes per group (lying and standing lines apart)', () => {

@@ -68,14 +68,16 @@ export function flips(
   probabilities: Float32Array,
   groups: readonly number[],
   flipThreshold: number,
-  vote = 3,
+  vote = VOTE,
 ): boolean[] {
   const decision = new Map<number, boolean>()
   for (const group of new Set(groups)) {
     const members = crops.map((_, i) => i).filter((i) => groups[i] === group)
     if (members.length < vote) continue
-    const weight = members.reduce((sum, i) => sum + (crops[i] as RgbImage).width, 0)
-    const mean = members.reduce(
+    // Lines left out of the sample (NaN) take the group's decision without weighing in.
+    const voters = members.filter((i) => !Number.isNaN(probabilities[i]))
+    const weight = voters.reduce((sum, i) => sum + (crops[i] as RgbImage).width, 0)
+    const mean = voters.reduce(
       (sum, i) => sum + (probabilities[i] as number) * (crops[i] as RgbImage).width,
       0,
     )
@@ -86,15 +88,44 @@ export function flips(
   )
 }
 
+/** Lines a group needs for a vote. */
+const VOTE = 3
+
+/**
+ * The lines worth classifying: all of a small group, the `sample` widest of a group that votes (more
+ * lines would not change a vote the widest already carry, and each costs up to three runs).
+ */
+export function classifierSample(
+  crops: readonly RgbImage[],
+  groups: readonly number[],
+  sample: number,
+): Set<number> {
+  const chosen = new Set<number>()
+  for (const group of new Set(groups)) {
+    const members = crops.map((_, i) => i).filter((i) => groups[i] === group)
+    const widest = members.sort((a, b) => (crops[b] as RgbImage).width - (crops[a] as RgbImage).width)
+    for (const i of members.length < VOTE ? members : widest.slice(0, sample)) chosen.add(i)
+  }
+  return chosen
+}
+
 /** Turns over the crops the classifier reads as upside down (see `flips`); says which it turned. */
 export async function orient(
   crops: RgbImage[],
   groups: readonly number[],
   model: LoadedModel,
-  batchSize: number,
-  flipThreshold: number,
+  options: { batchSize: number; flipThreshold: number; sample: number },
 ): Promise<{ crops: RgbImage[]; turned: boolean[] }> {
-  const probabilities = await upsideDownProbabilities(crops, model, batchSize)
-  const turned = flips(crops, probabilities, groups, flipThreshold)
+  const sample = [...classifierSample(crops, groups, options.sample)]
+  const sampled = await upsideDownProbabilities(
+    sample.map((i) => crops[i] as RgbImage),
+    model,
+    options.batchSize,
+  )
+  const probabilities = new Float32Array(crops.length).fill(Number.NaN)
+  sample.forEach((cropIndex, k) => {
+    probabilities[cropIndex] = sampled[k] as number
+  })
+  const turned = flips(crops, probabilities, groups, options.flipThreshold)
   return { crops: crops.map((crop, i) => (turned[i] ? rotateHalfTurn(crop) : crop)), turned }
 }
