@@ -4,7 +4,8 @@
  * writes `results/<time>.json` and `results/latest.json`.
  *
  *   pnpm bench                       everything (about 8 minutes)
- *   pnpm bench --only a,b            some scenarios: a local inference, b batching, c gateway, d SDK
+ *   pnpm bench --only a,b            some scenarios: a local inference, b batching, c gateway, d SDK,
+ *                                    e mixed load (gateway latency while local models saturate; OCR images/s)
  *   pnpm bench --seconds 2 --rounds 1  shorter runs
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -16,6 +17,7 @@ import type { Suite } from './lib/suite.ts'
 import { report } from './report.ts'
 import { gateway } from './scenarios/gateway.ts'
 import { localInference } from './scenarios/local-inference.ts'
+import { mixedLoad } from './scenarios/mixed-load.ts'
 import { sdkOverhead } from './scenarios/sdk.ts'
 
 const status = reexecIsolated()
@@ -23,7 +25,7 @@ if (status !== undefined) process.exit(status)
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d' },
+    only: { type: 'string', default: 'a,b,c,d,e' },
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '2' },
   },
@@ -61,6 +63,7 @@ try {
     }),
     ...(only.has('c') && { gateway: await gateway(suite) }),
     ...(only.has('d') && { sdk: await sdkOverhead(suite) }),
+    ...(only.has('e') && { mixed: await mixedLoad(suite) }),
   }
   const text = report(results)
   console.log(text)

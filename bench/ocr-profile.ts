@@ -22,7 +22,8 @@ const pages = await Promise.all(
     ...(await renderPage(page.options)),
   })),
 )
-const ocr = await ocrApp({ pipeline: JSON.parse(values.pipeline) })
+// On the event loop (no pipeline threads), so each step's time can be read back.
+const ocr = await ocrApp({ threads: 0, pipeline: JSON.parse(values.pipeline) })
 const total = { edits: 0, characters: 0 }
 try {
   for (const page of pages) {
@@ -30,7 +31,7 @@ try {
     let text = ''
     for (let round = 0; round < rounds + 1; round++) {
       const timings: Record<string, number> = {}
-      const result = await ocr.service.recognize(page.file, { timings })
+      const result = await ocr.ocr.recognize(page.file, { timings })
       text = result.lines.map((line) => line.text).join('\n')
       if (round === 0) continue
       for (const [stage, ms] of Object.entries(timings)) {

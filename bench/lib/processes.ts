@@ -24,9 +24,15 @@ export const pinning = hasTaskset && cores >= 2 ? { server: '0', load: '1' } : u
 export const priority =
   process.getuid?.() === 0 && spawnSync('nice', ['-n', '-10', 'true']).status === 0 ? -10 : 0
 
+/**
+ * Where a child runs: `server` and `load` each on a core of their own; `any` on every core (a server
+ * whose worker threads should use them all).
+ */
+export type Role = 'server' | 'load' | 'any'
+
 /** The command line that starts `node args` pinned to a role's core at the suite's priority. */
-function command(role: 'server' | 'load', args: string[]): [string, string[]] {
-  const core = pinning?.[role]
+function command(role: Role, args: string[]): [string, string[]] {
+  const core = role === 'any' ? undefined : pinning?.[role]
   const pinned = core ? ['taskset', '-c', core, process.execPath, ...args] : [process.execPath, ...args]
   const full = priority ? ['nice', '-n', String(priority), ...pinned] : pinned
   return [full[0] as string, full.slice(1)]
@@ -55,7 +61,7 @@ process.once('exit', () => {
 /** Starts a TypeScript file of this suite as a child process. */
 export function startChild(
   file: string,
-  options: { role: 'server' | 'load'; args?: string[]; env?: Record<string, string>; node?: string[] },
+  options: { role: Role; args?: string[]; env?: Record<string, string>; node?: string[] },
 ): Child {
   const path = fileURLToPath(new URL(`../${file}`, import.meta.url))
   const node = [...(options.node ?? []), '--import', tsx, path, ...(options.args ?? [])]

@@ -1,7 +1,9 @@
 /**
  * (a) local inference through `POST /v2/models/{m}/infer`, JSON and binary, against in-process
- * `session.run`; (b) batching on against off at concurrency 64.
+ * `session.run`, and JSON to a server that runs the same models inline on its event loop (their
+ * placement before worker threads); (b) batching on against off at concurrency 64.
  */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -26,7 +28,10 @@ export interface LocalResults {
    * Per model: c=1 latency and c=32 throughput for in-process, JSON and binary, and the HTTP floor
    * (a bare Hono server parsing the same JSON body, no model).
    */
-  inference: Record<string, Record<'c1' | 'c32', Record<'inProcess' | 'json' | 'binary' | 'floor', Measured>>>
+  inference: Record<
+    string,
+    Record<'c1' | 'c32', Record<'inProcess' | 'json' | 'binary' | 'inline' | 'floor', Measured>>
+  >
   /** Per model and format: batching on and off at c=64, and one full batch's in-process run time. */
   batching: Record<string, Record<string, { on: Measured; off: Measured }> & { batchRunMs: number }>
 }
@@ -63,13 +68,25 @@ export async function localInference(
     'silero-vad': sileroFile,
     mlp: join(repos.on, 'mlp', '1', 'model.onnx'),
   }
+  // The same three models, placed inline: the repository wins over the built-ins of the same name.
+  const inlineRepo = join(repos.on, '..', 'inline')
+  for (const [model, file] of Object.entries(files)) {
+    await mkdir(join(inlineRepo, model, '1'), { recursive: true })
+    await copyFile(file, join(inlineRepo, model, '1', 'model.onnx'))
+    await writeFile(
+      join(inlineRepo, model, 'model.json'),
+      JSON.stringify({ runtime: { placement: 'inline' } }),
+    )
+  }
   const on = startChild('servers/modelport.ts', { role: 'server', args: ['--models', repos.on] })
+  const inline = startChild('servers/modelport.ts', { role: 'server', args: ['--models', inlineRepo] })
   const off = startChild('servers/modelport.ts', { role: 'server', args: ['--models', repos.off] })
   const inProcess = startChild('servers/in-process.ts', { role: 'server' })
   const floor = startChild('servers/hono-echo.ts', { role: 'server' })
   try {
     const onUrl = `http://127.0.0.1:${(await on.ready).ready}`
     const offUrl = `http://127.0.0.1:${(await off.ready).ready}`
+    const inlineUrl = `http://127.0.0.1:${(await inline.ready).ready}`
     await inProcess.ready
     const floorUrl = `http://127.0.0.1:${(await floor.ready).ready}/`
     const results: Partial<LocalResults> = { weightBytes: MLP_WEIGHT_BYTES }
@@ -96,6 +113,11 @@ export async function localInference(
             inProcess: () => direct(model, connections),
             json: () => loadJob(suite, { ...post(url, request, 'json'), connections }),
             binary: () => loadJob(suite, { ...post(url, request, 'binary'), connections }),
+            inline: () =>
+              loadJob(suite, {
+                ...post(`${inlineUrl}/v2/models/${model}/infer`, request, 'json'),
+                connections,
+              }),
             floor: () => loadJob(suite, { ...post(floorUrl, request, 'json'), connections }),
           })
         results.inference[model] = { c1: await at(1), c32: await at(32) }
@@ -128,7 +150,7 @@ export async function localInference(
     }
     return results
   } finally {
-    await Promise.all([on.stop(), off.stop(), inProcess.stop(), floor.stop()])
+    await Promise.all([on.stop(), off.stop(), inline.stop(), inProcess.stop(), floor.stop()])
     await repos.remove()
   }
 }

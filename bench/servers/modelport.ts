@@ -1,4 +1,5 @@
 /** A modelport server for the suite: `--models DIR`, optional `--config FILE`, on 127.0.0.1. */
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { startServer } from '@modelport/server'
 import type { ManagedModel } from '../../packages/server/src/lifecycle/managed-model.ts'
@@ -17,8 +18,20 @@ const server = await startServer({
   ...(values.config && { configPath: values.config }),
   ...(values['api-keys'] && { apiKeys: values['api-keys'].split(',') }),
 })
+// The event loop's delay, for the mixed-load scenario: reset, then read its p99 in milliseconds.
+const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+loopDelay.enable()
+process.on('message', (message: { id: number; eventLoop?: 'reset' | 'read' }) => {
+  if (message.eventLoop === 'reset') loopDelay.reset()
+  if (message.eventLoop)
+    process.send?.({
+      id: message.id,
+      result: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+    })
+})
 // The batcher's own view, for the batching scenario: time from joining the queue to the result.
-process.on('message', (message: { id: number; batcher: string; reset?: boolean }) => {
+process.on('message', (message: { id: number; batcher?: string; reset?: boolean }) => {
+  if (message.batcher === undefined) return
   const managed = server.registry.ready(message.batcher).model as ManagedModel
   const model = managed.loaded as Batcher
   const times = Float64Array.from(model.recentLatencies()).sort()

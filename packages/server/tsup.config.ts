@@ -3,7 +3,13 @@ import { edgeBuildOptions } from './scripts/edge-build.js'
 
 export default defineConfig([
   {
-    entry: ['src/index.ts', 'src/cli.ts'],
+    // The model worker thread's entry is loaded by file name, beside the bundle that starts it.
+    entry: {
+      index: 'src/index.ts',
+      cli: 'src/cli.ts',
+      'session-worker': 'src/runtime/onnx/session-worker.ts',
+      'ocr-worker': 'src/tasks/ocr/ocr-worker.ts',
+    },
     format: ['esm'],
     dts: { entry: 'src/index.ts', compilerOptions: { composite: false, emitDeclarationOnly: false } },
     // The edge bundle is built beside these, at the same time: leave it in place.

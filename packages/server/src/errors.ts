@@ -50,3 +50,36 @@ export const rateLimited = (code: string, message: string, retryAfter?: number) 
 
 export const unavailable = (code: string, message: string, retryAfter?: number) =>
   new ModelportError(503, 'server_error', code, message, null, retryAfter)
+
+/** An error as it crosses a thread: a thrown error keeps only its message there, so its fields go as data. */
+export interface ErrorFields {
+  message: string
+  status?: ErrorStatus
+  type?: ErrorType
+  code?: string
+  param?: string | null
+  retryAfter?: number
+}
+
+export function errorFields(error: unknown): ErrorFields {
+  if (error instanceof ModelportError) {
+    const { status, type, code, message, param, retryAfter } = error
+    return { status, type, code, message, param, ...(retryAfter !== undefined && { retryAfter }) }
+  }
+  return { message: (error as Error)?.message ?? String(error) }
+}
+
+/** The error `errorFields` described: a `ModelportError` again when it was one. */
+export function errorFromFields(fields: ErrorFields): Error {
+  if (fields.status !== undefined && fields.type !== undefined && fields.code !== undefined) {
+    return new ModelportError(
+      fields.status,
+      fields.type,
+      fields.code,
+      fields.message,
+      fields.param ?? null,
+      fields.retryAfter,
+    )
+  }
+  return new Error(fields.message)
+}

@@ -125,7 +125,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     repository: repositoryReader(modelsDir),
     loader:
       options.loader ??
-      onnxLoader({}, (model, run) => metrics?.modelRun(model.name, model.version, run.rows, run.ms / 1000)),
+      onnxLoader(
+        {},
+        {
+          onRun: (model, run) => metrics?.modelRun(model.name, model.version, run.rows, run.ms / 1000),
+          onWorkerError: (model, error) =>
+            log.warn('model worker stopped; a new one takes its place', { ...model, error: error.message }),
+        },
+      ),
     log,
   })
   // The gauges read the router when scraped, once it exists.
@@ -179,6 +186,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(limits.maxImageBytes !== undefined && { maxImageBytes: limits.maxImageBytes }),
     ...(limits.maxImagePixels !== undefined && { maxPixels: limits.maxImagePixels }),
   }
+  const ocr =
+    options.ocr === false
+      ? undefined
+      : await createNodeOcrService(registry, {
+          ...ocrLimits,
+          onWorkerError: (error) =>
+            log.warn('OCR worker stopped; a new one takes its place', { error: error.message }),
+          ...options.ocr,
+        })
   const app = createApp({
     registry,
     limits,
@@ -188,10 +204,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     localEmbeddings,
     router,
     docs: { script: scalarScript },
-    ocr:
-      options.ocr === false
-        ? undefined
-        : await createNodeOcrService(registry, { ...ocrLimits, ...options.ocr }),
+    ocr,
     auth: keys.length > 0 ? { keys, publicMetrics: auth.publicMetrics, sha256: nodeSha256 } : undefined,
     rateLimiter,
     metrics,
@@ -229,6 +242,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await outbound.close()
       await rateLimiter?.close()
       await loaded
+      await ocr?.close?.()
       await registry.close()
     },
   }

@@ -5,9 +5,9 @@
  * one never fails a request in flight. Runtime-agnostic: loading is a callback and time a `Clock`.
  */
 import { unavailable } from '../errors.js'
-import type { Logger } from '../models/registry.js'
 import type { Clock } from '../routing/clock.js'
-import type { HostTensor, LoadedModel, TensorMetadata } from '../runtime/types.js'
+import type { HostTensor, LoadedModel, RunOptions, TensorMetadata } from '../runtime/types.js'
+import type { Logger } from './log.js'
 import { VersionStatistics } from './statistics.js'
 
 /** `unloaded`: not in memory; the next request loads it, unless it was unloaded on purpose. */
@@ -33,10 +33,6 @@ export interface ManagedModelOptions {
   clock: Clock
   log: Logger
 }
-
-/** Executions a runtime reports, when it batches (the dynamic batcher counts its runs). */
-const executionsOf = (model: LoadedModel): number | undefined =>
-  (model as { stats?: { runs?: unknown } }).stats?.runs as number | undefined
 
 export class ManagedModel implements LoadedModel {
   readonly statistics = new VersionStatistics()
@@ -110,7 +106,7 @@ export class ManagedModel implements LoadedModel {
 
   /** Requests waiting in the runtime's own queue (its dynamic batcher), for the queue gauge. */
   get queued(): number {
-    return (this.#session?.model as { queued?: number } | undefined)?.queued ?? 0
+    return this.#session?.model.queued ?? 0
   }
 
   /** Model executions: the runtime's own count when it batches, else one per successful request. */
@@ -118,7 +114,7 @@ export class ManagedModel implements LoadedModel {
     const sessions = [...this.#draining.keys(), ...(this.#session ? [this.#session] : [])]
     let total = this.#pastExecutions
     for (const session of sessions) {
-      const runs = executionsOf(session.model)
+      const runs = session.model.executions
       if (runs === undefined) return this.statistics.requestCount
       total += runs
     }
@@ -140,9 +136,11 @@ export class ManagedModel implements LoadedModel {
     return loading
   }
 
-  run(inputs: Tensors, outputs: string[]): Promise<Tensors> {
+  run(inputs: Tensors, outputs: string[], options?: RunOptions): Promise<Tensors> {
     const session = this.#session
-    return session ? this.#runOn(session, inputs, outputs, 0) : this.#runWhenLoaded(inputs, outputs)
+    return session
+      ? this.#runOn(session, inputs, outputs, 0, options)
+      : this.#runWhenLoaded(inputs, outputs, options)
   }
 
   /**
@@ -239,7 +237,7 @@ export class ManagedModel implements LoadedModel {
     return true
   }
 
-  async #runWhenLoaded(inputs: Tensors, outputs: string[]): Promise<Tensors> {
+  async #runWhenLoaded(inputs: Tensors, outputs: string[], options?: RunOptions): Promise<Tensors> {
     const waitStarted = performance.now()
     if (!this.accepting) throw this.refusal()
     if (!this.#loading) void this.load()
@@ -247,14 +245,20 @@ export class ManagedModel implements LoadedModel {
     while (!this.#session && this.#loading) await this.#loading
     const session = this.#session
     if (!session) throw this.refusal()
-    return this.#runOn(session, inputs, outputs, performance.now() - waitStarted)
+    return this.#runOn(session, inputs, outputs, performance.now() - waitStarted, options)
   }
 
-  async #runOn(session: Session, inputs: Tensors, outputs: string[], queueMs: number): Promise<Tensors> {
+  async #runOn(
+    session: Session,
+    inputs: Tensors,
+    outputs: string[],
+    queueMs: number,
+    options: RunOptions | undefined,
+  ): Promise<Tensors> {
     session.inFlight++
     const started = performance.now()
     try {
-      const results = await session.model.run(inputs, outputs)
+      const results = await session.model.run(inputs, outputs, options)
       this.statistics.recordSuccess(
         this.#rows(inputs),
         queueMs,
@@ -304,7 +308,7 @@ export class ManagedModel implements LoadedModel {
   #release(session: Session): Promise<void> {
     const released = this.#drain(session).finally(() => {
       this.#draining.delete(session)
-      this.#pastExecutions += executionsOf(session.model) ?? 0
+      this.#pastExecutions += session.model.executions ?? 0
     })
     this.#draining.set(session, released)
     return released

@@ -3,14 +3,15 @@
  * delegated to a `ModelLoader`, each version's life (idle release, reload, drain) to `src/lifecycle`.
  */
 import { badRequest, notFound } from '../errors.js'
+import type { Logger } from '../lifecycle/log.js'
 import { ManagedModel, type VersionState } from '../lifecycle/managed-model.js'
 import { ModelVersion } from '../lifecycle/model-version.js'
-import { planReload } from '../lifecycle/reload-plan.js'
 import { type Clock, systemClock } from '../routing/clock.js'
 import type { RuntimeSettings } from '../runtime/settings.js'
 import type { LoadedModel, ModelLoader } from '../runtime/types.js'
 import type { EmbeddingsSettings } from './embeddings-settings.js'
 import { checkModelName, checkVersion } from './names.js'
+import { planReload } from './reload-plan.js'
 import type { ModelSource, ModelSourceReader, Task } from './source.js'
 
 export type ModelState = VersionState
@@ -32,10 +33,7 @@ export interface ModelEntry {
   readonly versions: VersionEntry[]
 }
 
-export interface Logger {
-  info(message: string, fields?: Record<string, unknown>): void
-  warn(message: string, fields?: Record<string, unknown>): void
-}
+export type { Logger }
 
 export interface RegistryOptions {
   loader: ModelLoader

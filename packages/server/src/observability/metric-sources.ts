@@ -13,10 +13,7 @@ export function metricSources(router: () => Router, registry: ModelRegistry): Me
     queues: () =>
       registry.list().map((entry) => ({
         model: entry.name,
-        depth: entry.versions.reduce(
-          (sum, version) => sum + ((version.model as { queued?: number } | undefined)?.queued ?? 0),
-          0,
-        ),
+        depth: entry.versions.reduce((sum, version) => sum + (version.model?.queued ?? 0), 0),
       })),
   }
 }

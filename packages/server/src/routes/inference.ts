@@ -67,9 +67,11 @@ export function inferenceRoutes({ registry, server, maxTensorElements }: Inferen
     const feeds = decodeInputs(model, request, loaded.inputs, binary, maxTensorElements)
     const wanted = selectOutputs(model, request, loaded.outputs)
     const inputMs = performance.now() - decoding
+    // The decoded inputs are not read again: they may move to the model's worker thread without a copy.
     const results = await loaded.run(
       feeds,
       wanted.map((w) => w.name),
+      { transfer: true },
     )
     const encoding = performance.now()
     const head = { model_name: model, model_version: entry.version }

@@ -1,19 +1,32 @@
 /**
  * A dynamic batcher in front of any `LoadedModel`: requests queue per model, and those whose inputs
  * agree on every dimension but the first run together, stacked along it; each gets its own rows back.
- * One run at a time: ONNX Runtime for Node runs on the event loop's thread, so a second concurrent run
- * only waits, while requests that arrive during a run make the next batch (natural batching).
+ * As many runs at a time as the model can execute at once (one per worker thread, one for an inline
+ * session); requests that arrive while every one is busy make the next batch (natural batching).
  */
 import { rateLimited, unavailable } from '../errors.js'
 import type { BatchingSettings } from './settings.js'
 import { padDim1, sliceRows, stack, trimDim1 } from './stack.js'
-import type { Execution, ExecutionObserver, HostTensor, LoadedModel } from './types.js'
+import type {
+  Execution,
+  ExecutionObserver,
+  HostTensor,
+  LoadedModel,
+  Placement,
+  RunOptions,
+  RunTimes,
+} from './types.js'
 
-type Outputs = Record<string, HostTensor>
+type Tensors = Record<string, HostTensor>
+
+/** Times a runtime leaves as given did not measure: its whole run counts as executing. */
+const unmeasured = (): RunTimes => ({ inputMs: 0, inferMs: -1, outputMs: 0 })
 
 interface Pending {
-  inputs: Outputs
+  inputs: Tensors
   outputs: string[]
+  /** Whether the caller gave up its input buffers (`RunOptions.transfer`). */
+  transfer: boolean
   /** Entries of the first dimension. */
   rows: number
   /** Requests with the same key can share a run; `undefined` runs alone. */
@@ -21,7 +34,7 @@ interface Pending {
   /** Dimension 1 of the padded inputs (-1 when none is padded). */
   length: number
   arrived: number
-  resolve(outputs: Outputs): void
+  resolve(outputs: Tensors): void
   reject(error: unknown): void
 }
 
@@ -53,6 +66,8 @@ export class Batcher implements LoadedModel {
   readonly platform: string
   readonly inputs: LoadedModel['inputs']
   readonly outputs: LoadedModel['outputs']
+  readonly parallelism: number
+  readonly placement: Placement | undefined
   readonly stats: BatcherStats = { runs: 0, requests: 0, refused: 0 }
   readonly #model: LoadedModel
   readonly #settings: BatchingSettings
@@ -63,7 +78,8 @@ export class Batcher implements LoadedModel {
   /** Rewritten for every execution reported, so reporting allocates nothing. */
   readonly #execution: Execution = { rows: 0, requests: 0, queueMs: 0, inputMs: 0, inferMs: 0, outputMs: 0 }
   #queue: Pending[] = []
-  #running = false
+  /** Runs executing now, at most `parallelism`. */
+  #running = 0
   /** A dispatch is already scheduled (deferred or timed). */
   #waiting = false
   #timer: ReturnType<typeof setTimeout> | undefined
@@ -86,6 +102,8 @@ export class Batcher implements LoadedModel {
     this.platform = model.platform
     this.inputs = model.inputs
     this.outputs = model.outputs
+    this.parallelism = model.parallelism ?? 1
+    this.placement = model.placement
     this.#now = options.now ?? (() => performance.now())
     this.#defer = options.defer ?? defaultDefer
     this.#onRun = options.onRun
@@ -98,6 +116,11 @@ export class Batcher implements LoadedModel {
   /** Requests waiting for a run. */
   get queued(): number {
     return this.#queue.length
+  }
+
+  /** Successful executions of the wrapped model (the statistics' `execution_count`). */
+  get executions(): number {
+    return this.stats.runs
   }
 
   /** A moving average of one run of the wrapped model, in milliseconds. */
@@ -141,21 +164,28 @@ export class Batcher implements LoadedModel {
   }
 
   /**
-   * Tells the observer of a successful run, right after it (before the next run rewrites the model's
-   * `lastRun`): the model's own split of its time, else all of it as executing, plus the batcher's
-   * stacking (preparing inputs) and splitting (extracting outputs).
+   * Tells the observer of a successful run: the model's own split of its time (`times`), else all of it
+   * as executing, plus the batcher's stacking (preparing inputs) and splitting (extracting outputs).
    */
-  #report(rows: number, requests: number, queueMs: number, stackMs: number, runMs: number, splitMs: number) {
+  #report(
+    rows: number,
+    requests: number,
+    queueMs: number,
+    stackMs: number,
+    runMs: number,
+    splitMs: number,
+    times: RunTimes,
+  ) {
     const observer = this.#observer
     if (!observer) return
     const execution = this.#execution
-    const times = this.#model.lastRun
+    const measured = times.inferMs >= 0
     execution.rows = rows
     execution.requests = requests
     execution.queueMs = queueMs
-    execution.inputMs = stackMs + (times?.inputMs ?? 0)
-    execution.inferMs = times ? times.inferMs : runMs
-    execution.outputMs = splitMs + (times?.outputMs ?? 0)
+    execution.inputMs = stackMs + (measured ? times.inputMs : 0)
+    execution.inferMs = measured ? times.inferMs : runMs
+    execution.outputMs = splitMs + (measured ? times.outputMs : 0)
     observer.executed(execution)
   }
 
@@ -165,7 +195,7 @@ export class Batcher implements LoadedModel {
     this.#onRun?.({ rows, ms })
   }
 
-  run(inputs: Outputs, outputs: string[]): Promise<Outputs> {
+  run(inputs: Tensors, outputs: string[], options?: RunOptions): Promise<Tensors> {
     if (this.#closed) return Promise.reject(unavailable('model_unloaded', 'The model is being unloaded.'))
     if (this.#queue.length >= this.#settings.maxQueueSize) {
       this.stats.refused++
@@ -178,9 +208,20 @@ export class Batcher implements LoadedModel {
         ),
       )
     }
-    return new Promise<Outputs>((resolve, reject) => {
+    return new Promise<Tensors>((resolve, reject) => {
       const { key, rows, length } = this.#keyOf(inputs)
-      this.#queue.push({ inputs, outputs, key, rows, length, arrived: this.#now(), resolve, reject })
+      const transfer = options?.transfer === true
+      this.#queue.push({
+        inputs,
+        outputs,
+        transfer,
+        key,
+        rows,
+        length,
+        arrived: this.#now(),
+        resolve,
+        reject,
+      })
       if (this.#timer !== undefined && this.#readyRows() >= this.#settings.maxBatchSize) {
         clearTimeout(this.#timer)
         this.#timer = undefined
@@ -200,7 +241,7 @@ export class Batcher implements LoadedModel {
   }
 
   /** Groups requests by everything but the first dimension (and dimension 1 of padded inputs). */
-  #keyOf(inputs: Outputs): Pick<Pending, 'key' | 'rows' | 'length'> {
+  #keyOf(inputs: Tensors): Pick<Pending, 'key' | 'rows' | 'length'> {
     const solo = { key: undefined, rows: 1, length: -1 }
     if (this.#settings.maxBatchSize === 1 || !this.#splittable) return solo
     let rows = -1
@@ -231,7 +272,7 @@ export class Batcher implements LoadedModel {
   }
 
   #schedule(): void {
-    if (this.#running || this.#waiting || this.#queue.length === 0) return
+    if (this.#running >= this.parallelism || this.#waiting || this.#queue.length === 0) return
     const head = this.#queue[0] as Pending
     if (head.key === undefined) {
       this.#dispatch()
@@ -252,38 +293,50 @@ export class Batcher implements LoadedModel {
   }
 
   #dispatch(): void {
-    if (this.#running || this.#queue.length === 0) return
+    if (this.#running >= this.parallelism || this.#queue.length === 0) return
     const head = this.#queue.shift() as Pending
     const batch = [head]
-    if (head.key !== undefined && head.rows < this.#settings.maxBatchSize) {
+    // With several workers idle, what waits is shared among them rather than stacked into one run
+    // that leaves the others idle: rows per run are the waiting rows over the idle workers.
+    const idle = this.parallelism - this.#running
+    let limit = this.#settings.maxBatchSize
+    if (idle > 1 && head.key !== undefined) {
+      let waiting = head.rows
+      for (const p of this.#queue) if (p.key === head.key) waiting += p.rows
+      limit = Math.min(limit, Math.ceil(waiting / idle))
+    }
+    if (head.key !== undefined && head.rows < limit) {
       let rows = head.rows
       const rest: Pending[] = []
       for (const p of this.#queue) {
-        if (p.key === head.key && rows + p.rows <= this.#settings.maxBatchSize) {
+        if (p.key === head.key && rows + p.rows <= limit) {
           batch.push(p)
           rows += p.rows
         } else rest.push(p)
       }
       this.#queue = rest
     }
-    this.#running = true
+    this.#running++
     const started = this.#now()
     this.#execute(batch).finally(() => {
       this.#runMs = this.#runMs * 0.8 + (this.#now() - started) * 0.2
-      this.#running = false
+      this.#running--
       this.#schedule()
     })
+    // Another worker may be idle: what is still queued starts there now.
+    this.#schedule()
   }
 
   async #runAlone(p: Pending): Promise<void> {
     this.stats.requests++
     const started = this.#now()
+    const times = unmeasured()
     try {
-      const outputs = await this.#model.run(p.inputs, p.outputs)
+      const outputs = await this.#model.run(p.inputs, p.outputs, { times, transfer: p.transfer })
       const finished = this.#now()
       this.stats.runs++
       this.#ran(p.rows, finished - started)
-      this.#report(p.rows, 1, started - p.arrived, 0, finished - started, 0)
+      this.#report(p.rows, 1, started - p.arrived, 0, finished - started, 0, times)
       this.#record(p, finished)
       p.resolve(outputs)
     } catch (error) {
@@ -297,7 +350,7 @@ export class Batcher implements LoadedModel {
     const stacking = this.#now()
     const wanted = [...new Set(batch.flatMap((p) => p.outputs))]
     const length = Math.max(...batch.map((p) => p.length))
-    const feeds: Outputs = {}
+    const feeds: Tensors = {}
     for (const name of Object.keys(first.inputs)) {
       const pad = this.#settings.pad[name]
       feeds[name] = stack(
@@ -308,11 +361,13 @@ export class Batcher implements LoadedModel {
       )
     }
     const total = batch.reduce((n, p) => n + p.rows, 0)
-    let results: Outputs
+    let results: Tensors
+    const times = unmeasured()
     const started = this.#now()
     let finished: number
     try {
-      results = await this.#model.run(feeds, wanted)
+      // The stacked inputs are the batcher's own copies: they can move to a worker.
+      results = await this.#model.run(feeds, wanted, { times, transfer: true })
       finished = this.#now()
       this.#ran(total, finished - started)
     } catch {
@@ -331,7 +386,7 @@ export class Batcher implements LoadedModel {
     let queueMs = 0
     for (const p of batch) {
       queueMs += stacking - p.arrived
-      const out: Outputs = {}
+      const out: Tensors = {}
       for (const name of p.outputs) {
         let tensor = sliceRows(results[name] as HostTensor, offset, offset + p.rows)
         if (p.length !== length && tensor.shape.length >= 2 && tensor.shape[1] === length) {
@@ -345,7 +400,7 @@ export class Batcher implements LoadedModel {
       p.resolve(out)
     }
     const split = this.#now() - finished
-    this.#report(total, batch.length, queueMs, started - stacking, finished - started, split)
+    this.#report(total, batch.length, queueMs, started - stacking, finished - started, split, times)
   }
 }
 

@@ -2,7 +2,7 @@
  * Per-model runtime settings, read from `model.json`: dynamic batching and ONNX Runtime threading.
  * Runtime-agnostic: the ONNX loader and the batcher read the parsed form.
  */
-import type { TensorMetadata } from './types.js'
+import type { Placement, TensorMetadata } from './types.js'
 
 export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all'
 
@@ -31,6 +31,10 @@ export interface RuntimeSettings {
   /** Whether idle ONNX Runtime threads spin; spinning starves other work on a machine with few cores. */
   spinning?: boolean
   optimization?: OptimizationLevel
+  /** Unset: chosen from the model file's size (see `choosePlacement`). */
+  placement?: Placement
+  /** Worker threads, each with its own session, for `placement: 'worker'` (default 1). */
+  workers?: number
 }
 
 /**
@@ -109,12 +113,38 @@ function parseBatching(value: unknown): Partial<BatchingSettings> | false {
   return out
 }
 
+/** Most worker threads one model may ask for: each holds a session (its weights) of its own. */
+export const MAX_WORKERS = 64
+
+function parsePlacement(value: unknown, settings: RuntimeSettings): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new Error('runtime must be an object such as { "placement": "worker", "workers": 2 }')
+  }
+  const raw = value as Record<string, unknown>
+  const known = ['placement', 'workers']
+  const unknown = Object.keys(raw).filter((k) => !known.includes(k))
+  if (unknown.length > 0)
+    throw new Error(`runtime has unknown fields ${unknown.join(', ')} (known: ${known})`)
+  if (raw.placement !== undefined) {
+    if (raw.placement !== 'worker' && raw.placement !== 'inline')
+      throw new Error('runtime.placement must be "worker" or "inline"')
+    settings.placement = raw.placement
+  }
+  if (raw.workers !== undefined) {
+    const workers = positiveInteger(raw.workers, 'runtime.workers')
+    if (workers > MAX_WORKERS) throw new Error(`runtime.workers must be at most ${MAX_WORKERS}`)
+    if (settings.placement === 'inline') throw new Error('runtime.workers needs runtime.placement "worker"')
+    settings.workers = workers
+  }
+}
+
 /**
- * Reads the runtime fields of a `model.json` object (`batching`, `threads`, `spinning`, `optimization`);
- * other fields are left to their readers. Throws with a message that says what to fix.
+ * Reads the runtime fields of a `model.json` object (`batching`, `threads`, `spinning`, `optimization`,
+ * `runtime`); other fields are left to their readers. Throws with a message that says what to fix.
  */
 export function parseRuntimeSettings(config: Record<string, unknown>): RuntimeSettings {
   const settings: RuntimeSettings = {}
+  if (config.runtime !== undefined) parsePlacement(config.runtime, settings)
   if (config.batching !== undefined) settings.batching = parseBatching(config.batching)
   const threads = config.threads
   if (typeof threads === 'number') settings.intraOpThreads = positiveInteger(threads, 'threads')

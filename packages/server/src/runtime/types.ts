@@ -51,20 +51,47 @@ export interface ExecutionObserver {
   executed(execution: Readonly<Execution>): void
 }
 
-/** A model loaded into a runtime, ready to run. */
+/** Per-call options of `LoadedModel.run`. */
+export interface RunOptions {
+  /**
+   * Filled with how this run's time divided, by runtimes that measure it (left as given otherwise).
+   * The caller owns the object, so runs that execute at once never share one.
+   */
+  times?: RunTimes
+  /**
+   * The caller gives up its input tensors: a runtime in another thread may move their buffers there
+   * instead of copying them, which leaves them empty here. Only for inputs the caller never reads again.
+   */
+  transfer?: boolean
+}
+
+/** Where a model's runs execute: on the event loop's thread, or in worker threads of their own. */
+export type Placement = 'inline' | 'worker'
+
+/**
+ * A model loaded into a runtime, ready to run. The optional fields are capabilities that some
+ * implementations have (the batcher queues and counts executions; worker-backed models run several
+ * at once); readers check for `undefined`, never cast.
+ */
 export interface LoadedModel {
   /** Protocol platform name, e.g. `onnx_onnxv1`. */
   readonly platform: string
   readonly inputs: TensorMetadata[]
   readonly outputs: TensorMetadata[]
   /** Runs the model; returns the named outputs. */
-  run(inputs: Record<string, HostTensor>, outputs: string[]): Promise<Record<string, HostTensor>>
+  run(
+    inputs: Record<string, HostTensor>,
+    outputs: string[],
+    options?: RunOptions,
+  ): Promise<Record<string, HostTensor>>
   dispose(): Promise<void>
-  /**
-   * How the last run's time divides, for runtimes that measure it; overwritten by every run, so it is
-   * read right after one run finished and before the next starts (the batcher runs one at a time).
-   */
-  readonly lastRun?: Readonly<RunTimes>
+  /** Runs that can execute at the same time (one per worker thread; 1 when missing). */
+  readonly parallelism?: number
+  readonly placement?: Placement
+  /** Requests waiting in the runtime's own queue (the dynamic batcher's). */
+  readonly queued?: number
+  /** Successful executions of the model (one may serve several requests), for runtimes that batch. */
+  readonly executions?: number
   /**
    * Reports each execution to `observer` from now on (runtimes that batch do; where this is missing,
    * the owner counts a request's whole time in `run()` as executing).

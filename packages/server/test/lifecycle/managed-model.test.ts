@@ -193,9 +193,9 @@ describe('statistics', () => {
   it('takes executions from a runtime that counts its own (a batcher), across reloads', async () => {
     const { model, loader } = managed()
     await model.load()
-    Object.assign(loader.state.sessions[0] as object, { stats: { runs: 3 } })
+    Object.assign(loader.state.sessions[0] as object, { executions: 3 })
     await model.load()
-    Object.assign(loader.state.sessions[1] as object, { stats: { runs: 2 } })
+    Object.assign(loader.state.sessions[1] as object, { executions: 2 })
     await settle()
     expect(model.executionCount).toBe(5)
   })

@@ -127,7 +127,16 @@ export async function ocrApp(options: NodeOcrOptions & { load?: boolean } = {}) 
   const ocr = await createNodeOcrService(registry, options)
   const errors: unknown[] = []
   const app = createApp({ registry, ocr, log: { error: (_message, fields) => errors.push(fields) } })
-  return { app, registry, service: ocr, errors, close: () => registry.close() }
+  return {
+    app,
+    registry,
+    ocr,
+    errors,
+    close: async () => {
+      await ocr.close?.()
+      await registry.close()
+    },
+  }
 }
 
 export interface OcrBody {

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 /**
  * Runtime settings from `model.json`: what is accepted, what is refused and why, the defaults a model
  * gets from its signature, and a full queue answered over HTTP with 429 and `Retry-After`.
@@ -8,7 +9,7 @@ import type { ManagedModel } from '../../src/lifecycle/managed-model.js'
 import { ModelRegistry } from '../../src/models/registry.js'
 import { scanRepository } from '../../src/models/repository.js'
 import { type Batcher, withBatching } from '../../src/runtime/batcher.js'
-import { onnxLoader } from '../../src/runtime/onnx/session.js'
+import { choosePlacement, onnxLoader } from '../../src/runtime/onnx/session.js'
 import {
   DEFAULT_BATCHING,
   parseRuntimeSettings,
@@ -40,6 +41,12 @@ const accepted: [string, { given: Record<string, unknown>; want: RuntimeSettings
       want: { intraOpThreads: 2, interOpThreads: 1, spinning: true, optimization: 'basic' },
     },
   ],
+  [
+    'placement in workers',
+    { given: { runtime: { placement: 'worker', workers: 3 } }, want: { placement: 'worker', workers: 3 } },
+  ],
+  ['placement inline', { given: { runtime: { placement: 'inline' } }, want: { placement: 'inline' } }],
+  ['workers alone', { given: { runtime: { workers: 2 } }, want: { workers: 2 } }],
 ]
 
 const refused: [string, { given: Record<string, unknown>; says: RegExp }][] = [
@@ -51,6 +58,23 @@ const refused: [string, { given: Record<string, unknown>; says: RegExp }][] = [
   ['an unknown batching field', { given: { batching: { max_batch: 4 } }, says: /unknown fields max_batch/ }],
   ['a pad value that is not a number', { given: { batching: { pad: { ids: 'x' } } }, says: /pad.ids/ }],
   ['fractional threads', { given: { threads: 1.5 }, says: /threads must be an integer/ }],
+  [
+    'an unknown placement',
+    { given: { runtime: { placement: 'gpu' } }, says: /placement must be "worker" or "inline"/ },
+  ],
+  [
+    'zero workers',
+    { given: { runtime: { workers: 0 } }, says: /runtime.workers must be an integer of at least 1/ },
+  ],
+  ['too many workers', { given: { runtime: { workers: 65 } }, says: /runtime.workers must be at most 64/ }],
+  [
+    'workers for an inline model',
+    { given: { runtime: { placement: 'inline', workers: 2 } }, says: /needs runtime.placement "worker"/ },
+  ],
+  [
+    'an unknown runtime field',
+    { given: { runtime: { threads: 2 } }, says: /runtime has unknown fields threads/ },
+  ],
   ['spinning as a string', { given: { spinning: 'no' }, says: /spinning must be true or false/ }],
   ['an unknown optimization level', { given: { optimization: 'max' }, says: /optimization must be one of/ }],
 ]
@@ -98,6 +122,8 @@ describe('settings from the repository reach the loaded model', () => {
         optimization: 'basic',
       }),
     )
+    await repo.add('pooled/1/model.onnx', scaleModel(5))
+    await repo.add('pooled/model.json', JSON.stringify({ runtime: { placement: 'worker', workers: 2 } }))
     await repo.add('off/1/model.onnx', scaleModel(3))
     await repo.add('off/model.json', JSON.stringify({ batching: false }))
     await repo.add('broken/1/model.onnx', scaleModel(4))
@@ -126,6 +152,34 @@ describe('settings from the repository reach the loaded model', () => {
     const model = (registry.ready(name).model as ManagedModel).loaded as Batcher
     expect(model.settings.maxBatchSize).toBe(batch)
     expect(model.settings.maxQueueSize).toBe(queue)
+  })
+
+  it('places a small model inline by default, and in workers where model.json says', async () => {
+    const plain = (registry.ready('plain').model as ManagedModel).loaded as Batcher
+    const pooled = (registry.ready('pooled').model as ManagedModel).loaded as Batcher
+    expect([plain.placement, plain.parallelism]).toEqual(['inline', 1])
+    expect([pooled.placement, pooled.parallelism]).toEqual(['worker', 2])
+    const x = { datatype: 'FP32' as const, shape: [1, 4], data: Float32Array.of(1, 2, 3, 4) }
+    const out = await registry.ready('pooled').model.run({ x }, ['y'])
+    expect(Array.from(out.y?.data as Float32Array)).toEqual([5, 10, 15, 20])
+  })
+})
+
+describe('where a model runs by default', () => {
+  it.each([
+    ['a file under 256 KiB', 2_000, 'inline'],
+    ['a larger file', 300_000, 'worker'],
+  ])('runs %s %s', async (_name, bytes, want) => {
+    const repo = await tempRepository()
+    try {
+      await repo.add('m/1/model.onnx', new Uint8Array(bytes))
+      const file = join(repo.dir, 'm', '1', 'model.onnx')
+      expect(await choosePlacement(file, {})).toBe(want)
+      expect(await choosePlacement(file, { placement: 'inline' })).toBe('inline')
+      expect(await choosePlacement(file, { workers: 2 })).toBe('worker')
+    } finally {
+      await repo.remove()
+    }
   })
 })
 

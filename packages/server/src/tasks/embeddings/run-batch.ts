@@ -23,7 +23,7 @@ export async function runBatch(plan: Plan, batch: Encoded[]): Promise<Float32Arr
   for (const declared of plan.model.inputs) {
     feeds[declared.name] = integers(declared, values[declared.name] as number[], [rows, length])
   }
-  const outputs = await plan.model.run(feeds, [plan.output])
+  const outputs = await plan.model.run(feeds, [plan.output], { transfer: true })
   const hidden = outputs[plan.output]
   if (!hidden || !(hidden.data instanceof Float32Array))
     throw new Error(`Output ${plan.output} is not a float32 tensor.`)

@@ -28,18 +28,15 @@ export const OCR_MODELS = {
   classifier: 'ppocr-mobile-cls',
 } as const
 
-export function createOcrService(options: OcrServiceOptions): OcrService {
-  const names = { ...OCR_MODELS, ...options.models }
-  const pipeline: PipelineOptions = {
-    ...PIPELINE_DEFAULTS,
-    ...options.pipeline,
-    classes: ctcClasses(options.dictionary),
-    resizeLine: options.decoder.resizeLine?.bind(options.decoder),
-  }
-  const defaultConfidence = options.minConfidence ?? 0.5
+/** The OCR models from the registry by name, as they are now; 503 when one is not served or not ready. */
+export function registryOcrModels(
+  registry: ModelRegistry,
+  given: OcrServiceOptions['models'] = {},
+): () => OcrModels {
+  const names = { ...OCR_MODELS, ...given }
   const ready = (name: string) => {
     try {
-      return options.registry.ready(name).model
+      return registry.ready(name).model
     } catch (error) {
       // A model this server does not serve at all is the server's gap, not the client's mistake.
       if (error instanceof ModelportError && error.status === 404)
@@ -50,11 +47,34 @@ export function createOcrService(options: OcrServiceOptions): OcrService {
       throw error
     }
   }
-  const models = (): OcrModels => ({
+  return () => ({
     detection: ready(names.detection),
     recognition: ready(names.recognition),
     classifier: ready(names.classifier),
   })
+}
+
+/**
+ * The pipeline's settings: its defaults, what the options change, the dictionary's classes, and the
+ * decoder's line resampler when it has one.
+ */
+export function ocrPipeline(
+  dictionary: string,
+  overrides: OcrServiceOptions['pipeline'] = {},
+  decoder?: ImageDecoder,
+): PipelineOptions {
+  return {
+    ...PIPELINE_DEFAULTS,
+    ...overrides,
+    classes: ctcClasses(dictionary),
+    resizeLine: decoder?.resizeLine?.bind(decoder),
+  }
+}
+
+export function createOcrService(options: OcrServiceOptions): OcrService {
+  const pipeline = ocrPipeline(options.dictionary, options.pipeline, options.decoder)
+  const defaultConfidence = options.minConfidence ?? 0.5
+  const models = registryOcrModels(options.registry, options.models)
   return {
     model: 'ppocr-v4',
     maxImageBytes: options.maxImageBytes ?? 20 * 1024 * 1024,

@@ -57,4 +57,6 @@ export interface OcrService {
   /** Throws `ModelportError` 503 unless every model it needs is loaded. */
   assertReady(): void
   recognize(file: Uint8Array, options?: RecognizeOptions): Promise<OcrResult>
+  /** Stops what the service started (its worker threads), once no request is in flight. */
+  close?(): Promise<void>
 }

@@ -3,9 +3,10 @@
  * file and settings stay as they are, new or changed ones load first, and the rest go once the new
  * entry serves. Pure: the registry carries the plan out.
  */
-import type { ModelEntry } from '../models/registry.js'
-import type { ModelSource } from '../models/source.js'
-import type { ModelVersion } from './model-version.js'
+
+import type { ModelVersion } from '../lifecycle/model-version.js'
+import type { ModelEntry } from './registry.js'
+import type { ModelSource } from './source.js'
 
 export interface ReloadPlan {
   /** The entry to serve once `load` is done. */

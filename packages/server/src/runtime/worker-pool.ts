@@ -1,0 +1,69 @@
+/**
+ * Worker thread pools, for work that must not run on the event loop (ONNX Runtime's synchronous runs,
+ * image pre- and post-processing). piscina keeps the pool: it queues, moves buffers, and replaces a
+ * thread that dies while the others go on.
+ */
+import { fileURLToPath } from 'node:url'
+import { Piscina } from 'piscina'
+import type { HostTensor } from './types.js'
+
+/** The module that loads a TypeScript entry through tsx, for threads started from the sources. */
+const fromSourceEntry = fileURLToPath(new URL('./worker-from-source.mjs', import.meta.url))
+
+export interface WorkerPoolOptions {
+  /** Threads kept running (default 1). */
+  threads?: number
+  /** Data every thread reads as `workerData` when it starts. */
+  data?: Record<string, unknown>
+  /** Told of a thread that stopped with an error; a replacement is started. */
+  onError?: (error: Error) => void
+}
+
+/**
+ * A pool of threads running `entry`, a module whose default export handles one task at a time. Give
+ * the entry as the caller sees it (`new URL('./x.js', import.meta.url)` in a build, `./x.ts` in the
+ * sources): from the sources the thread loads it through tsx.
+ */
+export function workerPool<Task, Reply>(entry: URL, options: WorkerPoolOptions = {}): Piscina<Task, Reply> {
+  const threads = options.threads ?? 1
+  const fromSource = entry.pathname.endsWith('.ts')
+  const pool = new Piscina<Task, Reply>({
+    filename: fromSource ? fromSourceEntry : fileURLToPath(entry),
+    workerData: { ...options.data, ...(fromSource && { entry: entry.href }) },
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: 1,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  })
+  // A thread that dies is reported here as well as to the task it held (which fails); without a
+  // listener, the pool's 'error' event would end the process.
+  pool.on('error', (error: Error) => options.onError?.(error))
+  return pool
+}
+
+/** Whether this module runs from the TypeScript sources (tests, the bench) rather than a build. */
+export const runningFromSource = import.meta.url.endsWith('.ts')
+
+/**
+ * The buffers of these tensors that can move to another thread without a copy: those a typed array
+ * spans whole. A view into a larger buffer (a slice of a request body, a window of an audio signal) is
+ * copied instead, since moving it would empty the rest of that buffer for its owner.
+ */
+export function transferablesOf(tensors: Record<string, HostTensor>): ArrayBuffer[] {
+  const buffers: ArrayBuffer[] = []
+  for (const name in tensors) {
+    const data = (tensors[name] as HostTensor).data
+    if (Array.isArray(data)) continue
+    const buffer = data.buffer
+    if (
+      buffer instanceof ArrayBuffer &&
+      data.byteOffset === 0 &&
+      data.byteLength === buffer.byteLength &&
+      buffer.byteLength > 0 &&
+      !buffers.includes(buffer)
+    ) {
+      buffers.push(buffer)
+    }
+  }
+  return buffers
+}
