@@ -4,14 +4,16 @@
  * `POST /v1/ocr` (server round trip included) and through `@gutenye/ocr-node` in-process (its
  * `detect()` alone timed), the same PP-OCRv4 models, each with one ONNX Runtime thread.
  *
- * 1. Latency: both servers on the server core (core 0 when `taskset` exists), alternating A B / B A per
- *    page and round; per page the median and p90, the ratio, and each one's character error rate.
- * 2. Throughput: both servers let onto every core, then each in turn kept busy by 1, 2 and 4 clients
- *    cycling through the pages for a fixed time; images per second.
+ * 1. Latency: alternating A B / B A per page and round, one request at a time; per page the median and
+ *    p90, the ratio, and each one's character error rate. Both servers may use every core (modelport
+ *    spreads one image's model runs over its workers; the peer runs them one after another), or with
+ *    `--pin` both stay on the server core (core 0 when `taskset` exists).
+ * 2. Throughput: both servers on every core, each in turn kept busy by 1, 2 and 4 clients cycling
+ *    through the pages for a fixed time; images per second.
  *
  * Writes `results/ocr.json`.
  *
- *   pnpm -F @modelport/bench bench:ocr [--rounds 5] [--warmup 1] [--seconds 8]
+ *   pnpm -F @modelport/bench bench:ocr [--rounds 5] [--warmup 1] [--seconds 8] [--pin]
  */
 import { spawnSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -29,11 +31,13 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     seconds: { type: 'string', default: '8' },
+    pin: { type: 'boolean', default: false },
   },
 })
 const rounds = Number(values.rounds)
 const warmup = Number(values.warmup)
 const seconds = Number(values.seconds)
+const pinLatency = values.pin
 const CONCURRENCY = [1, 2, 4]
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const
 
@@ -63,6 +67,10 @@ const peer = startChild('servers/ocr-gutenye.ts', { role: 'server' })
 try {
   const url = `http://127.0.0.1:${(await server.ready).ready}/v1/ocr`
   await peer.ready
+  if (!pinLatency) {
+    unpin(server)
+    unpin(peer)
+  }
 
   const modelport = async (page: Page): Promise<{ ms: number; texts: string[] }> => {
     const started = performance.now()
@@ -157,7 +165,7 @@ try {
 
   const cell = (value: string, width: number) => value.padStart(width)
   const lines = [
-    `OCR: modelport POST /v1/ocr (HTTP round trip) vs @gutenye/ocr-node in-process; ${rounds} rounds, A B / B A`,
+    `OCR: modelport POST /v1/ocr (HTTP round trip) vs @gutenye/ocr-node in-process; ${rounds} rounds, A B / B A, ${pinLatency ? 'both on one core' : 'every core'}`,
     `${'image'.padEnd(36)}${cell('size', 11)}${cell('mp p50', 9)}${cell('p90', 8)}${cell('gy p50', 9)}${cell('p90', 8)}${cell('ratio', 8)}${cell('mp CER', 9)}${cell('gy CER', 9)}`,
     ...images.map(
       (i) =>
@@ -178,6 +186,7 @@ try {
       rounds,
       warmup,
       seconds,
+      latencyCores: pinLatency ? 'server core' : 'all',
     },
     images,
     geometricMeanRatio,

@@ -30,6 +30,12 @@ const MIXED = [
   '请使用help@example.com联系',
   '总计（含税）：¥1,284.50',
 ]
+const CHINESE_SMALL = [
+  '下午两点使用会议室',
+  '合计：3,860.00元',
+  '请在下午五点前使用新密码',
+  '使用说明：每日三次，饭后服用',
+]
 const LEFT = ['Shipping address', 'Jane Doe', '42 Elm Road', 'Portland, OR 97201']
 const RIGHT = ['Billing address', 'Acme Corp.', '7 Harbour Way', 'Boston, MA 02110']
 const WIDE_LINE =
@@ -59,6 +65,11 @@ export const ACCURACY_SUITE: SuitePage[] = [
     name: 'mixed chinese, english, numbers',
     chinese: true,
     options: { columns: [MIXED], fontFamily: CHINESE_FONT, fontSize: 28 },
+  },
+  {
+    name: 'chinese small print (16 px)',
+    chinese: true,
+    options: { columns: [CHINESE_SMALL], fontFamily: CHINESE_FONT, fontSize: 16, lineHeight: 1.8 },
   },
   { name: 'two columns', options: { columns: [LEFT, RIGHT], fontSize: 22 } },
   { name: 'turned 90°', options: { columns: [PARAGRAPH.slice(0, 4)], fontSize: 22, rotate: 90 } },

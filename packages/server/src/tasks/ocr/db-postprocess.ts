@@ -13,6 +13,12 @@ export interface DbOptions {
   boxThreshold: number
   /** How far boxes grow back, relative to area / perimeter (PaddleOCR: 1.5). */
   unclipRatio: number
+  /**
+   * How far the box the recognizer reads from grows (the reported box uses `unclipRatio`). Not a
+   * reference setting: at 1.5 the recognizer read 使用 as 便用 in 16 px Chinese; the accuracy suite
+   * read every page right at 1.8 (with a 0.1 margin), 0.16% errors at 1.5, 0.09% at 2.0.
+   */
+  cropUnclipRatio: number
   /** Most regions considered, largest first. */
   maxCandidates: number
   /** Regions whose rectangle is thinner than this, in map pixels, are noise. */
@@ -23,6 +29,7 @@ export const DB_DEFAULTS: DbOptions = {
   threshold: 0.3,
   boxThreshold: 0.6,
   unclipRatio: 1.5,
+  cropUnclipRatio: 1.8,
   maxCandidates: 1000,
   minSize: 3,
 }
@@ -38,6 +45,8 @@ export interface DetectedBox {
   box: Quad
   /** Mean probability inside the box before it grew. */
   score: number
+  /** The same line grown by `cropUnclipRatio`: what the recognizer reads. */
+  cropBox: Quad
 }
 
 /**
@@ -157,20 +166,27 @@ export function detectBoxes(
     const grown: RotatedRect = unclipRectangle(kernel, options.unclipRatio)
     if (Math.min(grown.width, grown.height) < options.minSize + 2) continue
     // The reference rounds (numpy: halves to even) and clips to the image, then to its last pixel.
-    const scaled = grown.corners.map(
-      ([x, y]): Point => [
-        Math.min(Math.max(roundHalfEven(x * scaleX), 0), imageWidth - 1),
-        Math.min(Math.max(roundHalfEven(y * scaleY), 0), imageHeight - 1),
-      ],
-    )
-    const box = orderCorners(scaled)
+    const toImage = (rect: RotatedRect) =>
+      orderCorners(
+        rect.corners.map(
+          ([x, y]): Point => [
+            Math.min(Math.max(roundHalfEven(x * scaleX), 0), imageWidth - 1),
+            Math.min(Math.max(roundHalfEven(y * scaleY), 0), imageHeight - 1),
+          ],
+        ),
+      )
+    const box = toImage(grown)
     const [p0, p1, , p3] = box
     if (
       Math.trunc(Math.hypot(p1[0] - p0[0], p1[1] - p0[1])) <= 3 ||
       Math.trunc(Math.hypot(p3[0] - p0[0], p3[1] - p0[1])) <= 3
     )
       continue
-    boxes.push({ box, score })
+    const cropBox =
+      options.cropUnclipRatio === options.unclipRatio
+        ? box
+        : toImage(unclipRectangle(kernel, options.cropUnclipRatio))
+    boxes.push({ box, score, cropBox })
   }
   return boxes
 }
