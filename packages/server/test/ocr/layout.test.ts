@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { aspectBatches } from '../../src/tasks/ocr/batches.js'
+import { aspectBatches, eachLimited } from '../../src/tasks/ocr/batches.js'
 import { classifierSample, flips } from '../../src/tasks/ocr/classify.js'
 import { sniffImageFormat } from '../../src/tasks/ocr/image-format.js'
 import { inReadingOrder, referenceOrder } from '../../src/tasks/ocr/reading-order.js'
@@ -139,6 +139,28 @@ describe('aspectBatches', () => {
   ])('%s', (_name, sizes, size, columns, want) => {
     const crops = sizes.map(([w, h]) => crop(w, h))
     expect(aspectBatches(crops, size, columns, (members) => batchWidth(members))).toEqual(want)
+  })
+})
+
+describe('eachLimited', () => {
+  it('runs every item, never more than the limit at once, starting them in order', async () => {
+    let running = 0
+    let most = 0
+    const started: number[] = []
+    await eachLimited([1, 2, 3, 4, 5, 6, 7], 3, async (item) => {
+      started.push(item)
+      running++
+      most = Math.max(most, running)
+      await new Promise((resolve) => setTimeout(resolve, item % 3))
+      running--
+    })
+    expect(started).toEqual([1, 2, 3, 4, 5, 6, 7])
+    expect(most).toBe(3)
+  })
+  it('does nothing for no items', async () => {
+    await eachLimited([], 4, async () => {
+      throw new Error('not called')
+    })
   })
 })
 

@@ -32,3 +32,19 @@ export function aspectBatches(
   if (current.length > 0) batches.push(current)
   return batches
 }
+
+/**
+ * Runs of one image in flight at once: enough to keep two model workers busy with one queued behind
+ * each, few enough that a page of a thousand lines never holds a thousand inputs and outputs (a line's
+ * recognizer output alone is steps × 6625 floats, 1–10 MB).
+ */
+export const IN_FLIGHT = 4
+
+/** Runs `task` on every item, at most `limit` at once, starting them in order. */
+export async function eachLimited<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>) {
+  let next = 0
+  const runner = async () => {
+    while (next < items.length) await task(items[next++] as T)
+  }
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, runner))
+}

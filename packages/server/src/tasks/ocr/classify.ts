@@ -7,7 +7,7 @@
  * Label 1 means upside down; the flip threshold is the reference's.
  */
 import type { LoadedModel } from '../../runtime/types.js'
-import { aspectBatches } from './batches.js'
+import { aspectBatches, eachLimited, IN_FLIGHT } from './batches.js'
 import { columns, rotateHalfTurn } from './crop.js'
 import { float, runSingle } from './model-call.js'
 import { CLASSIFIER_WIDTH, LINE_HEIGHT, lineBatch } from './preprocess.js'
@@ -38,22 +38,20 @@ export async function upsideDownProbabilities(
   )
   const sums = new Float32Array(crops.length)
   const counts = new Uint8Array(crops.length)
-  await Promise.all(
-    aspectBatches(windows, batchSize).map(async (batch) => {
-      const input = lineBatch(
-        batch.map((i) => windows[i] as RgbImage),
-        LINE_HEIGHT,
-        CLASSIFIER_WIDTH,
-      )
-      const output = await runSingle(model, float([batch.length, 3, LINE_HEIGHT, CLASSIFIER_WIDTH], input))
-      const scores = output.data as Float32Array
-      batch.forEach((windowIndex, i) => {
-        const owner = owners[windowIndex] as number
-        sums[owner] = (sums[owner] as number) + (scores[i * 2 + 1] as number)
-        counts[owner] = (counts[owner] as number) + 1
-      })
-    }),
-  )
+  await eachLimited(aspectBatches(windows, batchSize), IN_FLIGHT, async (batch) => {
+    const input = lineBatch(
+      batch.map((i) => windows[i] as RgbImage),
+      LINE_HEIGHT,
+      CLASSIFIER_WIDTH,
+    )
+    const output = await runSingle(model, float([batch.length, 3, LINE_HEIGHT, CLASSIFIER_WIDTH], input))
+    const scores = output.data as Float32Array
+    batch.forEach((windowIndex, i) => {
+      const owner = owners[windowIndex] as number
+      sums[owner] = (sums[owner] as number) + (scores[i * 2 + 1] as number)
+      counts[owner] = (counts[owner] as number) + 1
+    })
+  })
   return sums.map((sum, i) => sum / (counts[i] as number))
 }
 

@@ -5,7 +5,7 @@
  * on the right with zeros; then decoded greedily against the dictionary.
  */
 import type { LoadedModel } from '../../runtime/types.js'
-import { aspect, aspectBatches } from './batches.js'
+import { aspect, aspectBatches, eachLimited, IN_FLIGHT } from './batches.js'
 import { ctcGreedyDecode } from './ctc-decode.js'
 import { float, runSingle } from './model-call.js'
 import { LINE_HEIGHT, lineBatch, lineWidth, RECOGNIZER_WIDTH } from './preprocess.js'
@@ -31,6 +31,8 @@ export function batchWidth(crops: readonly RgbImage[], minWidth = RECOGNIZER_WID
 }
 
 export interface RecognizeOptions {
+  /** Most recognizer runs of one image in flight at once (default `IN_FLIGHT`). */
+  inFlight?: number
   /** Resizes a line to the recognizer's height (see `ImageDecoder.resizeLine`); bilinear without it. */
   resizeLine?: (line: RgbImage, width: number, height: number) => Promise<RgbImage>
   classes: readonly string[]
@@ -43,45 +45,47 @@ export interface RecognizeOptions {
   timed?: (stage: 'recResize' | 'recPrepare' | 'ctc', ms: number) => void
 }
 
-/** Text and confidence per crop, in crop order. Batches run concurrently (the runtime may overlap them). */
+/** Text and confidence per crop, in crop order; up to `inFlight` runs at once (the runtime may overlap them). */
 export async function read(lines: RgbImage[], model: LoadedModel, options: RecognizeOptions) {
   const resize = options.resizeLine
-  const started = performance.now()
-  const crops = resize
-    ? await Promise.all(
-        lines.map((line) => resize(line, lineWidth(line, LINE_HEIGHT, MAX_LINE_WIDTH), LINE_HEIGHT)),
-      )
-    : lines
-  options.timed?.('recResize', performance.now() - started)
-  const texts: { text: string; confidence: number }[] = new Array(crops.length)
-  await Promise.all(
-    aspectBatches(crops, options.recognitionBatch, options.recognitionColumns, (members) =>
-      batchWidth(members, options.minWidth),
-    ).map(async (batch) => {
-      const started = performance.now()
-      const members = batch.map((i) => crops[i] as RgbImage)
-      const width = batchWidth(members, options.minWidth)
-      const input = lineBatch(members, LINE_HEIGHT, width)
-      options.timed?.('recPrepare', performance.now() - started)
-      const output = await runSingle(model, float([batch.length, 3, LINE_HEIGHT, width], input))
-      const ran = performance.now()
-      const [, steps, classes] = output.shape as [number, number, number]
-      if (classes !== options.classes.length) {
-        throw new Error(
-          `The recognizer has ${classes} classes but the dictionary gives ${options.classes.length}.`,
-        )
-      }
-      batch.forEach((cropIndex, i) => {
-        const decoded = ctcGreedyDecode(
-          output.data as Float32Array,
-          steps,
-          options.classes,
-          i * steps * classes,
-        )
-        texts[cropIndex] = { text: decoded.text.trim(), confidence: decoded.confidence }
-      })
-      options.timed?.('ctc', performance.now() - ran)
-    }),
+  const texts: { text: string; confidence: number }[] = new Array(lines.length)
+  const batches = aspectBatches(lines, options.recognitionBatch, options.recognitionColumns, (members) =>
+    batchWidth(members, options.minWidth),
   )
+  // A few runs in flight keep every model worker busy; only their inputs and outputs are held at once.
+  await eachLimited(batches, options.inFlight ?? IN_FLIGHT, async (batch) => {
+    const started = performance.now()
+    const members = resize
+      ? await Promise.all(
+          batch.map((i) => {
+            const line = lines[i] as RgbImage
+            return resize(line, lineWidth(line, LINE_HEIGHT, MAX_LINE_WIDTH), LINE_HEIGHT)
+          }),
+        )
+      : batch.map((i) => lines[i] as RgbImage)
+    const resized = performance.now()
+    options.timed?.('recResize', resized - started)
+    const width = batchWidth(members, options.minWidth)
+    const input = lineBatch(members, LINE_HEIGHT, width)
+    options.timed?.('recPrepare', performance.now() - resized)
+    const output = await runSingle(model, float([batch.length, 3, LINE_HEIGHT, width], input))
+    const ran = performance.now()
+    const [, steps, classes] = output.shape as [number, number, number]
+    if (classes !== options.classes.length) {
+      throw new Error(
+        `The recognizer has ${classes} classes but the dictionary gives ${options.classes.length}.`,
+      )
+    }
+    batch.forEach((cropIndex, i) => {
+      const decoded = ctcGreedyDecode(
+        output.data as Float32Array,
+        steps,
+        options.classes,
+        i * steps * classes,
+      )
+      texts[cropIndex] = { text: decoded.text.trim(), confidence: decoded.confidence }
+    })
+    options.timed?.('ctc', performance.now() - ran)
+  })
   return texts
 }
