@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
-  borderColor,
-  cropLine,
   cropQuad,
   cropSize,
-  padImage,
   rotateHalfTurn,
   rotateQuarterTurn,
   squareToQuad,
 } from '../../src/tasks/ocr/crop.js'
+import { borderColor, padImage, withMargin } from '../../src/tasks/ocr/line-margin.js'
 import type { Quad, RgbImage } from '../../src/tasks/ocr/types.js'
 
 /** An image whose pixel (x, y) is [x, y, 7]: every sample says where it came from. */
@@ -87,7 +85,7 @@ describe('cropQuad', () => {
     expect(pixel(crop, 19, 9)).toEqual([24, 12, 7])
   })
 
-  it('samples between pixels bilinearly', () => {
+  it('samples between pixels bicubically, as OpenCV INTER_CUBIC (a = -0.75), exact on a ramp', () => {
     const image = coordinates(40, 30)
     const crop = cropQuad(image, [
       [5.5, 3],
@@ -97,6 +95,18 @@ describe('cropQuad', () => {
     ])
     expect(pixel(crop, 0, 0)).toEqual([6, 3, 7]) // 5.5 rounds to 6
     expect(pixel(crop, 10, 0)[0]).toBe(16) // 15.5 → 16
+  })
+
+  it('weighs four neighbours: a step sampled a quarter past its foot gives 58, where bilinear gives 64', () => {
+    const data = new Uint8Array(8 * 2 * 3)
+    for (let y = 0; y < 2; y++) data.fill(255, (y * 8 + 2) * 3, (y * 8 + 8) * 3)
+    const crop = cropQuad({ width: 8, height: 2, data }, [
+      [1.25, 0],
+      [3.25, 0],
+      [3.25, 1],
+      [1.25, 1],
+    ])
+    expect(pixel(crop, 0, 0)).toEqual([58, 58, 58])
   })
 
   it('uprights a turned box: its top edge becomes the first row', () => {
@@ -162,7 +172,7 @@ describe('cropQuad', () => {
   })
 })
 
-describe('cropLine', () => {
+describe('withMargin', () => {
   /** White with a black bar in rows 4..5, columns 2..17. */
   const page = (): RgbImage => {
     const data = new Uint8Array(20 * 10 * 3).fill(255)
@@ -171,16 +181,13 @@ describe('cropLine', () => {
   }
 
   it('adds margin × height of the line’s own background on every side', () => {
-    const line = cropLine(
-      page(),
-      [
-        [2, 3],
-        [18, 3],
-        [18, 7],
-        [2, 7],
-      ],
-      0.5,
-    )
+    const box: Quad = [
+      [2, 3],
+      [18, 3],
+      [18, 7],
+      [2, 7],
+    ]
+    const line = withMargin(cropQuad(page(), box), 0.5)
     expect([line.width, line.height]).toEqual([16 + 4, 4 + 4])
     expect(pixel(line, 0, 0)).toEqual([255, 255, 255])
     expect(pixel(line, 2, 3)).toEqual([0, 0, 0]) // the bar starts after the 2-pixel margin
@@ -189,16 +196,13 @@ describe('cropLine', () => {
 
   it('fills the margin instead of taking it from the image (the lines around stay out)', () => {
     // The box holds only the white row 1..2 above the bar; the image below it is black.
-    const line = cropLine(
-      page(),
-      [
-        [2, 1],
-        [18, 1],
-        [18, 3],
-        [2, 3],
-      ],
-      1,
-    )
+    const box: Quad = [
+      [2, 1],
+      [18, 1],
+      [18, 3],
+      [2, 3],
+    ]
+    const line = withMargin(cropQuad(page(), box), 1)
     expect(new Set(line.data)).toEqual(new Set([255]))
   })
 

@@ -112,6 +112,23 @@ describe('detectBoxes', () => {
     expect(found?.score).toBeCloseTo(0.9, 5)
   })
 
+  it('cuts the recognizer’s box grown by the crop ratio around the same kernel', () => {
+    const map = filled(64, 48, [[10, 20, 50, 26]])
+    const [found] = detectBoxes(map, 64, 48, { ...DB_DEFAULTS, cropUnclipRatio: 1.8 })
+    const distance = (40 * 6 * 1.8) / (2 * 46)
+    const [left, top, right, bottom] = [10 - distance, 20 - distance, 50 + distance, 26 + distance].map(
+      Math.round,
+    )
+    expect(found?.cropBox).toEqual([
+      [left, top],
+      [right, top],
+      [right, bottom],
+      [left, bottom],
+    ])
+    const same = detectBoxes(map, 64, 48, { ...DB_DEFAULTS, cropUnclipRatio: 1.5 })[0]
+    expect(same?.cropBox).toEqual(same?.box)
+  })
+
   it.each<[string, ProbabilityMap, number]>([
     ['too thin to be text', filled(64, 32, [[5, 10, 50, 11]]), 0],
     ['too faint inside its box', filled(64, 32, [[5, 10, 50, 20]], 0.35), 0],

@@ -54,9 +54,10 @@ describe('OCR in worker threads', () => {
     const onLoop = await loopUtilization(burst(inline))
     const offLoop = await loopUtilization(burst(threaded))
     // Utilization, not wall-clock stalls: it depends far less on what else the machine runs. Measured
-    // here: about 0.45 with the pipeline on the loop, 0.03 in threads (relaying model calls, HTTP).
+    // here: 0.3–0.45 with the pipeline on the loop, 0.03–0.14 in threads (relaying a model call per
+    // line, HTTP); the loop's share fell as the pipeline's own JavaScript got cheaper.
     expect(onLoop).toBeGreaterThan(0.2)
-    expect(offLoop).toBeLessThan(Math.min(0.15, onLoop / 4))
+    expect(offLoop).toBeLessThan(Math.min(0.15, onLoop / 2))
   })
 
   it('keeps a bad image’s status across the thread', async () => {

@@ -32,20 +32,17 @@ describe('resizeRgb', () => {
   it.each<[string, number, number, number[]]>([
     // Pixel centers aligned: output x samples input (x + 0.5)·scale - 0.5.
     ['doubling interpolates between neighbours', 4, 8, [0, 3, 8, 13, 18, 23, 28, 30]],
-    ['halving averages pairs (box filter first)', 8, 4, [5, 25, 45, 65]],
+    ['an exact halving averages pairs (OpenCV switches to INTER_AREA)', 8, 4, [5, 25, 45, 65]],
     ['the same size is untouched', 4, 4, [0, 10, 20, 30]],
   ])('%s', (_name, from, to, row) => {
     const out = resizeRgb(ramp(from, 1, 10), to, 1)
     expect(Array.from({ length: to }, (_, x) => out.data[x * 3])).toEqual(row)
   })
 
-  it('averages thin strokes instead of skipping them when shrinking a lot', () => {
-    // One dark column in eight: sampling alone could miss every one of them.
-    const data = new Uint8Array(64 * 8 * 3).fill(255)
-    for (let y = 0; y < 8; y++)
-      for (let x = 3; x < 64; x += 8) data.fill(0, (y * 64 + x) * 3, (y * 64 + x) * 3 + 3)
-    const out = resizeRgb({ width: 64, height: 8, data }, 8, 1)
-    for (let x = 0; x < 8; x++) expect(out.data[x * 3]).toBe(Math.round((255 * 7) / 8))
+  it('samples two pixels when shrinking, as OpenCV INTER_LINEAR (not a box filter)', () => {
+    // 12 → 4: output x reads input 3x + 1, at its centre; the pixels beside it do not count.
+    const out = resizeRgb(ramp(12, 1, 10), 4, 1)
+    expect(Array.from({ length: 4 }, (_, x) => out.data[x * 3])).toEqual([10, 40, 70, 100])
   })
 })
 
@@ -55,8 +52,28 @@ describe('detectionSize', () => {
     ['the long side is limited to 960', [1920, 1080], { width: 960, height: 544 }],
     ['never below 32', [10, 5], { width: 32, height: 32 }],
     ['portrait too', [1000, 4000], { width: 256, height: 960 }],
+    ['sides are truncated, then rounded half to even: 48 → 64, 80 → 64', [80, 48], { width: 64, height: 64 }],
   ])('%s', (_name, [width, height], want) => {
     expect(detectionSize(width, height, 960)).toEqual(want)
+  })
+
+  it.each<[string, [number, number], 'max' | 'min' | 'area', { width: number; height: number }]>([
+    [
+      "'min' raises the short side (the training configuration's 736)",
+      [400, 100],
+      'min',
+      { width: 2944, height: 736 },
+    ],
+    [
+      "'area' keeps a wide line's resolution where 'max' shrinks it",
+      [2325, 108],
+      'area',
+      { width: 2336, height: 96 },
+    ],
+    ["'max' on the same line", [2325, 108], 'max', { width: 960, height: 32 }],
+    ["'area' scales a big page to about limit² pixels", [1920, 1920], 'area', { width: 960, height: 960 }],
+  ])('%s', (_name, [width, height], type, want) => {
+    expect(detectionSize(width, height, type === 'min' ? 736 : 960, type)).toEqual(want)
   })
 })
 

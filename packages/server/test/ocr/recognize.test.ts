@@ -102,17 +102,22 @@ describe('clean English lines', () => {
     expect(totals(body.lines.map((l, i) => [l.text, ENGLISH[i] as string]))).toBeLessThanOrEqual(0.02)
   })
 
-  it('turns upside-down lines over (the orientation classifier)', async () => {
+  it('turns an upside-down page over and reads it in its own order (the orientation classifier)', async () => {
     const lines = ENGLISH.slice(1, 4)
     const rendered = await renderLines(lines, { upsideDown: true })
     const body = await recognize(rendered)
-    // The page is turned, so its last line is now on top.
-    const expected = [...lines].reverse()
     expect(body.lines).toHaveLength(3)
-    expect(totals(body.lines.map((l, i) => [l.text, expected[i] as string]))).toBeLessThanOrEqual(0.02)
+    expect(totals(body.lines.map((l, i) => [l.text, lines[i] as string]))).toBeLessThanOrEqual(0.02)
+    // The page's first line is now at the bottom of the image (`ink` lists image rows top to bottom).
     body.lines.forEach((line, i) => {
-      expect(boxHoldsInk(line.box, rendered.ink[i] as Rendered['ink'][number])).toBe(true)
+      expect(boxHoldsInk(line.box, rendered.ink[lines.length - 1 - i] as Rendered['ink'][number])).toBe(true)
     })
+  })
+
+  it('leaves an upright page upright (the classifier reads windows, not squeezed lines)', async () => {
+    const lines = ENGLISH.slice(1, 4)
+    const body = await recognize(await renderLines(lines))
+    expect(totals(body.lines.map((l, i) => [l.text, lines[i] as string]))).toBeLessThanOrEqual(0.02)
   })
 
   it('finds nothing on a blank image', async () => {

@@ -167,3 +167,10 @@ export function unclipRectangle(rect: RotatedRect, ratio: number, extra = 0): Ro
 }
 
 export const distance = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1])
+
+/** Python's and numpy's `round`: halves go to the even neighbour. */
+export function roundHalfEven(value: number): number {
+  const floor = Math.floor(value)
+  if (value - floor !== 0.5) return Math.round(value)
+  return floor % 2 === 0 ? floor : floor + 1
+}

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { builtinOcrDictionary } from '../../models/builtin.js'
 import type { ModelRegistry } from '../../models/registry.js'
-import { createOcrService } from './service.js'
+import { createOcrService, type OcrServiceOptions } from './service.js'
 import { sharpDecoder } from './sharp-decoder.js'
 import type { OcrService } from './types.js'
 import { createWorkerOcrService } from './worker-service.js'
@@ -17,6 +17,8 @@ export interface NodeOcrOptions {
   maxPixels?: number
   /** Default for requests that do not say (default 0.5). */
   minConfidence?: number
+  /** Pipeline settings other than the defaults (the reference's). */
+  pipeline?: OcrServiceOptions['pipeline']
   /**
    * Threads that run the pipeline around the models (decoding, pre- and post-processing), one image
    * each at a time (default: one per core); 0 runs it on the event loop.
@@ -35,6 +37,7 @@ export async function createNodeOcrService(
     dictionary,
     maxImageBytes: options.maxImageBytes,
     minConfidence: options.minConfidence,
+    pipeline: options.pipeline,
   }
   if (options.threads === 0)
     return createOcrService({ ...common, decoder: sharpDecoder({ maxPixels: options.maxPixels }) })

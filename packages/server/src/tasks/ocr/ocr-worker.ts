@@ -14,8 +14,8 @@ import { sharpDecoder } from './sharp-decoder.js'
 import type { ModelAnswer, ModelCall, OcrReply, OcrRole, OcrTask, OcrWorkerInit } from './worker-protocol.js'
 
 const init = workerData as OcrWorkerInit
-const pipeline = ocrPipeline(init.dictionary, init.pipeline)
 const decoder = sharpDecoder({ maxPixels: init.maxPixels })
+const pipeline = ocrPipeline(init.dictionary, init.pipeline, decoder)
 
 /** Models that answer over `port`: each call is a message, each result a message back. */
 function remoteModels(port: MessagePort, signatures: OcrTask['models']): OcrModels {

@@ -1,65 +1,75 @@
 /**
- * CTC recognition of line crops (PP-OCRv4 rec, SVTR-LCNet): crops of similar width share a run, each
- * resized to 48 pixels high, then decoded greedily against the dictionary.
+ * CTC recognition of line crops (PP-OCRv4 rec, SVTR-LCNet) as the reference's `TextRecognizer` runs it:
+ * lines sorted by aspect and batched; each batch as wide as its widest line at 48 pixels high (never
+ * narrower than the model's nominal 320), every line resized to 48 high keeping its aspect and padded
+ * on the right with zeros; then decoded greedily against the dictionary.
  */
 import type { LoadedModel } from '../../runtime/types.js'
+import { aspect, aspectBatches, eachLimited, IN_FLIGHT } from './batches.js'
 import { ctcGreedyDecode } from './ctc-decode.js'
 import { float, runSingle } from './model-call.js'
-import { LINE_HEIGHT, lineBatch, lineWidth } from './preprocess.js'
+import { LINE_HEIGHT, lineBatch, lineWidth, RECOGNIZER_WIDTH } from './preprocess.js'
 import type { RgbImage } from './types.js'
 
-/** Wider lines are squeezed: the recognizer's cost grows with width, and so does its memory. */
-const MAX_LINE_WIDTH = 3200
-/** A batch takes lines up to this much wider than its narrowest, so padding stays small. */
-const BATCH_WIDTH_SPREAD = 1.3
-
 /**
- * Groups crop indices into batches of similar width, narrowest first, each at most `maxLines` lines and
- * `maxColumns` columns in all (lines × the batch's width).
+ * Wider lines are squeezed to this: the recognizer's cost and memory grow with width (the reference
+ * has no bound; PaddleX uses the same 3200).
  */
-export function widthBatches(
-  widths: readonly number[],
-  maxLines: number,
-  maxColumns: number,
-  spread = BATCH_WIDTH_SPREAD,
-): number[][] {
-  const order = widths.map((_, i) => i).sort((a, b) => (widths[a] as number) - (widths[b] as number))
-  const batches: number[][] = []
-  let current: number[] = []
-  for (const index of order) {
-    const width = widths[index] as number
-    const first = current[0]
-    const full =
-      current.length === maxLines ||
-      (current.length + 1) * width > maxColumns ||
-      (first !== undefined && width > (widths[first] as number) * spread)
-    if (current.length > 0 && full) {
-      batches.push(current)
-      current = []
-    }
-    current.push(index)
-  }
-  if (current.length > 0) batches.push(current)
-  return batches
+export const MAX_LINE_WIDTH = 3200
+
+/** The input width of a batch: 48 × its widest aspect, at least the nominal width, at most the bound. */
+export function batchWidth(crops: readonly RgbImage[], minWidth = RECOGNIZER_WIDTH): number {
+  const widest = Math.max(minWidth / LINE_HEIGHT, ...crops.map(aspect))
+  // The reference truncates; a line's own width is rounded up, so it never loses its last column.
+  return Math.min(
+    MAX_LINE_WIDTH,
+    Math.max(
+      Math.trunc(LINE_HEIGHT * widest),
+      ...crops.map((c) => lineWidth(c, LINE_HEIGHT, MAX_LINE_WIDTH)),
+    ),
+  )
 }
 
-/** Text and confidence per crop, in crop order. */
-export async function read(
-  crops: RgbImage[],
-  model: LoadedModel,
-  options: { classes: readonly string[]; recognitionBatch: number; recognitionColumns: number },
-) {
-  const widths = crops.map((crop) => lineWidth(crop, LINE_HEIGHT, MAX_LINE_WIDTH))
-  const texts: { text: string; confidence: number }[] = new Array(crops.length)
-  for (const batch of widthBatches(widths, options.recognitionBatch, options.recognitionColumns)) {
-    // The recognizer steps every 8 pixels: round up so the last characters get a step of their own.
-    const width = Math.ceil(Math.max(...batch.map((i) => widths[i] as number)) / 8) * 8
-    const input = lineBatch(
-      batch.map((i) => crops[i] as RgbImage),
-      LINE_HEIGHT,
-      width,
-    )
+export interface RecognizeOptions {
+  /** Most recognizer runs of one image in flight at once (default `IN_FLIGHT`). */
+  inFlight?: number
+  /** Resizes a line to the recognizer's height (see `ImageDecoder.resizeLine`); bilinear without it. */
+  resizeLine?: (line: RgbImage, width: number, height: number) => Promise<RgbImage>
+  classes: readonly string[]
+  recognitionBatch: number
+  /** Most columns (lines × width) per run. */
+  recognitionColumns: number
+  /** The narrowest batch (the reference: its nominal 320). */
+  minWidth: number
+  /** Called with each batch's time spent preparing input and decoding (the rest of the step is runs). */
+  timed?: (stage: 'recResize' | 'recPrepare' | 'ctc', ms: number) => void
+}
+
+/** Text and confidence per crop, in crop order; up to `inFlight` runs at once (the runtime may overlap them). */
+export async function read(lines: RgbImage[], model: LoadedModel, options: RecognizeOptions) {
+  const resize = options.resizeLine
+  const texts: { text: string; confidence: number }[] = new Array(lines.length)
+  const batches = aspectBatches(lines, options.recognitionBatch, options.recognitionColumns, (members) =>
+    batchWidth(members, options.minWidth),
+  )
+  // A few runs in flight keep every model worker busy; only their inputs and outputs are held at once.
+  await eachLimited(batches, options.inFlight ?? IN_FLIGHT, async (batch) => {
+    const started = performance.now()
+    const members = resize
+      ? await Promise.all(
+          batch.map((i) => {
+            const line = lines[i] as RgbImage
+            return resize(line, lineWidth(line, LINE_HEIGHT, MAX_LINE_WIDTH), LINE_HEIGHT)
+          }),
+        )
+      : batch.map((i) => lines[i] as RgbImage)
+    const resized = performance.now()
+    options.timed?.('recResize', resized - started)
+    const width = batchWidth(members, options.minWidth)
+    const input = lineBatch(members, LINE_HEIGHT, width)
+    options.timed?.('recPrepare', performance.now() - resized)
     const output = await runSingle(model, float([batch.length, 3, LINE_HEIGHT, width], input))
+    const ran = performance.now()
     const [, steps, classes] = output.shape as [number, number, number]
     if (classes !== options.classes.length) {
       throw new Error(
@@ -75,6 +85,7 @@ export async function read(
       )
       texts[cropIndex] = { text: decoded.text.trim(), confidence: decoded.confidence }
     })
-  }
+    options.timed?.('ctc', performance.now() - ran)
+  })
   return texts
 }

@@ -1,84 +1,128 @@
 /**
- * Resizing RGB pixels, one axis at a time: bilinear when enlarging (pixel centers aligned, as OpenCV's
- * INTER_LINEAR), the mean over each output pixel's footprint when shrinking (as INTER_AREA). Plain
- * bilinear sampling skips source pixels below half size, and thin strokes (the bar of an "f") vanish.
+ * Resizing as OpenCV's `cv2.resize` with its default INTER_LINEAR does, which is what PaddleOCR's
+ * reference pipeline uses before every model: pixel centres aligned, two source pixels per axis, edges
+ * clamped. OpenCV turns an exact halving of both sides into a 2 × 2 mean (INTER_AREA); so does this.
+ * Plain bilinear skips source pixels below half size; that is the reference's choice, and the models
+ * were evaluated with it.
  */
 import type { RgbImage } from './types.js'
 
-/** For each output index, the source indices it reads and their weights (summing to 1). */
-interface Taps {
-  offsets: Int32Array
-  indices: Int32Array
-  weights: Float32Array
+/** For each output index: the first source index and the weight of the next one. */
+export interface Taps {
+  index: Int32Array
+  weight: Float32Array
 }
 
-function taps(sourceSize: number, targetSize: number): Taps {
+export function linearTaps(sourceSize: number, targetSize: number): Taps {
   const scale = sourceSize / targetSize
-  const indices: number[] = []
-  const weights: number[] = []
-  const offsets = new Int32Array(targetSize + 1)
+  const index = new Int32Array(targetSize)
+  const weight = new Float32Array(targetSize)
+  const halving = sourceSize === targetSize * 2
   for (let i = 0; i < targetSize; i++) {
-    offsets[i] = indices.length
-    if (scale <= 1) {
-      const at = Math.min(Math.max((i + 0.5) * scale - 0.5, 0), sourceSize - 1)
-      const low = Math.floor(at)
-      const high = Math.min(low + 1, sourceSize - 1)
-      indices.push(low, high)
-      weights.push(1 - (at - low), at - low)
-    } else {
-      const start = i * scale
-      const end = Math.min((i + 1) * scale, sourceSize)
-      for (let s = Math.floor(start); s < end; s++) {
-        const covered = Math.min(end, s + 1) - Math.max(start, s)
-        if (covered <= 0) continue
-        indices.push(s)
-        weights.push(covered / (end - start))
-      }
+    if (halving) {
+      index[i] = i * 2
+      weight[i] = 0.5
+      continue
+    }
+    const at = (i + 0.5) * scale - 0.5
+    let low = Math.floor(at)
+    let fraction = at - low
+    if (low < 0) {
+      low = 0
+      fraction = 0
+    }
+    if (low >= sourceSize - 1) {
+      low = sourceSize - 1
+      fraction = 0
+    }
+    index[i] = low
+    weight[i] = fraction
+  }
+  return { index, weight }
+}
+
+/** Where and how `resizeToPlanes` writes: plane `c` holds BGR channel `c` as `value * scale[c] + shift[c]`. */
+export interface PlanarTarget {
+  data: Float32Array
+  /** Index of the first pixel of the blue plane. */
+  offset: number
+  /** Distance between planes. */
+  plane: number
+  /** Distance between rows. */
+  row: number
+  scale: readonly [number, number, number]
+  shift: readonly [number, number, number]
+}
+
+/**
+ * The image resized to `width` × `height`, values rounded to bytes as OpenCV's 8-bit result is, written
+ * straight into a model's planar BGR tensor (one pass, no intermediate image).
+ */
+export function resizeToPlanes(image: RgbImage, width: number, height: number, target: PlanarTarget): void {
+  const columns = linearTaps(image.width, width)
+  const rows = linearTaps(image.height, height)
+  const source = image.data
+  const stride = image.width * 3
+  const { data, offset, plane, row } = target
+  const [blueScale, greenScale, redScale] = target.scale
+  const [blueShift, greenShift, redShift] = target.shift
+  const left = new Int32Array(width)
+  const right = new Int32Array(width)
+  for (let x = 0; x < width; x++) {
+    left[x] = (columns.index[x] as number) * 3
+    right[x] = (columns.weight[x] as number) > 0 ? (left[x] as number) + 3 : (left[x] as number)
+  }
+  for (let y = 0; y < height; y++) {
+    const top = (rows.index[y] as number) * stride
+    const fy = rows.weight[y] as number
+    const bottom = fy > 0 ? top + stride : top
+    const gy = 1 - fy
+    let at = offset + y * row
+    for (let x = 0; x < width; x++, at++) {
+      const fx = columns.weight[x] as number
+      const gx = 1 - fx
+      const a = top + (left[x] as number)
+      const b = top + (right[x] as number)
+      const c = bottom + (left[x] as number)
+      const d = bottom + (right[x] as number)
+      const red = Math.round(
+        ((source[a] as number) * gx + (source[b] as number) * fx) * gy +
+          ((source[c] as number) * gx + (source[d] as number) * fx) * fy,
+      )
+      const green = Math.round(
+        ((source[a + 1] as number) * gx + (source[b + 1] as number) * fx) * gy +
+          ((source[c + 1] as number) * gx + (source[d + 1] as number) * fx) * fy,
+      )
+      const blue = Math.round(
+        ((source[a + 2] as number) * gx + (source[b + 2] as number) * fx) * gy +
+          ((source[c + 2] as number) * gx + (source[d + 2] as number) * fx) * fy,
+      )
+      data[at] = blue * blueScale + blueShift
+      data[at + plane] = green * greenScale + greenShift
+      data[at + 2 * plane] = red * redScale + redShift
     }
   }
-  offsets[targetSize] = indices.length
-  return { offsets, indices: Int32Array.from(indices), weights: Float32Array.from(weights) }
 }
 
 /** The image at `width` × `height`. */
 export function resizeRgb(image: RgbImage, width: number, height: number): RgbImage {
   if (width === image.width && height === image.height) return image
-  const columns = taps(image.width, width)
-  const rows = taps(image.height, height)
-  const source = image.data
-  // Horizontal pass into floats (width × source height), then vertical into bytes.
-  const across = new Float32Array(width * image.height * 3)
-  for (let y = 0; y < image.height; y++) {
-    const row = y * image.width * 3
-    const out = y * width * 3
-    for (let x = 0; x < width; x++) {
-      let r = 0
-      let g = 0
-      let b = 0
-      for (let t = columns.offsets[x] as number; t < (columns.offsets[x + 1] as number); t++) {
-        const at = row + (columns.indices[t] as number) * 3
-        const w = columns.weights[t] as number
-        r += (source[at] as number) * w
-        g += (source[at + 1] as number) * w
-        b += (source[at + 2] as number) * w
-      }
-      across[out + x * 3] = r
-      across[out + x * 3 + 1] = g
-      across[out + x * 3 + 2] = b
-    }
-  }
-  const data = new Uint8Array(width * height * 3)
-  const stride = width * 3
-  const sum = new Float32Array(stride)
-  for (let y = 0; y < height; y++) {
-    sum.fill(0)
-    for (let t = rows.offsets[y] as number; t < (rows.offsets[y + 1] as number); t++) {
-      const from = (rows.indices[t] as number) * stride
-      const w = rows.weights[t] as number
-      for (let i = 0; i < stride; i++) sum[i] = (sum[i] as number) + (across[from + i] as number) * w
-    }
-    const out = y * stride
-    for (let i = 0; i < stride; i++) data[out + i] = Math.round(sum[i] as number)
+  // Three planes of bytes read back into RGB: the same arithmetic as the tensors get.
+  const planes = new Float32Array(width * height * 3)
+  const plane = width * height
+  resizeToPlanes(image, width, height, {
+    data: planes,
+    offset: 0,
+    plane,
+    row: width,
+    scale: [1, 1, 1],
+    shift: [0, 0, 0],
+  })
+  const data = new Uint8Array(plane * 3)
+  for (let i = 0; i < plane; i++) {
+    data[i * 3] = planes[i + 2 * plane] as number
+    data[i * 3 + 1] = planes[i + plane] as number
+    data[i * 3 + 2] = planes[i] as number
   }
   return { width, height, data }
 }

@@ -19,7 +19,7 @@ export interface OcrServiceOptions {
   maxImageBytes?: number
   /** Lines less sure than this are dropped unless a request says otherwise (default 0.5). */
   minConfidence?: number
-  pipeline?: Partial<Omit<PipelineOptions, 'classes'>>
+  pipeline?: Partial<Omit<PipelineOptions, 'classes' | 'resizeLine'>>
 }
 
 export const OCR_MODELS = {
@@ -54,26 +54,37 @@ export function registryOcrModels(
   })
 }
 
-/** The pipeline's settings: its defaults, what the options change, and the dictionary's classes. */
+/**
+ * The pipeline's settings: its defaults, what the options change, the dictionary's classes, and the
+ * decoder's line resampler when it has one.
+ */
 export function ocrPipeline(
   dictionary: string,
   overrides: OcrServiceOptions['pipeline'] = {},
+  decoder?: ImageDecoder,
 ): PipelineOptions {
-  return { ...PIPELINE_DEFAULTS, ...overrides, classes: ctcClasses(dictionary) }
+  return {
+    ...PIPELINE_DEFAULTS,
+    ...overrides,
+    classes: ctcClasses(dictionary),
+    resizeLine: decoder?.resizeLine?.bind(decoder),
+  }
 }
 
 export function createOcrService(options: OcrServiceOptions): OcrService {
-  const pipeline = ocrPipeline(options.dictionary, options.pipeline)
+  const pipeline = ocrPipeline(options.dictionary, options.pipeline, options.decoder)
   const defaultConfidence = options.minConfidence ?? 0.5
   const models = registryOcrModels(options.registry, options.models)
   return {
     model: 'ppocr-v4',
     maxImageBytes: options.maxImageBytes ?? 20 * 1024 * 1024,
     assertReady: () => void models(),
-    async recognize(file, { minConfidence = defaultConfidence } = {}) {
+    async recognize(file, { minConfidence = defaultConfidence, timings } = {}) {
       const loaded = models()
+      const started = performance.now()
       const image = await options.decoder.decode(file)
-      const lines = await recognizeLines(image, loaded, pipeline, minConfidence)
+      if (timings) timings.decode = performance.now() - started
+      const lines = await recognizeLines(image, loaded, pipeline, minConfidence, timings)
       return { model: 'ppocr-v4', width: image.width, height: image.height, lines }
     },
   }

@@ -19,6 +19,11 @@ export interface RgbImage {
 /** Turns an image file (PNG, JPEG, WebP) into pixels; throws `ModelportError` 400/413/415 for bad files. */
 export interface ImageDecoder {
   decode(file: Uint8Array): Promise<RgbImage>
+  /**
+   * Resizes a cut-out line for the recognizer, where the platform has a native resampler (sharp's
+   * bicubic on Node, off the event loop). Without it, lines are resized bilinearly in JavaScript.
+   */
+  resizeLine?(line: RgbImage, width: number, height: number): Promise<RgbImage>
 }
 
 export interface OcrLine {
@@ -36,6 +41,13 @@ export interface OcrResult {
   lines: OcrLine[]
 }
 
+export interface RecognizeOptions {
+  /** Lines less sure than this are dropped. */
+  minConfidence?: number
+  /** Filled with the milliseconds each step took (decode, detection, crops, classifier, recognizer). */
+  timings?: Record<string, number>
+}
+
 /** Text recognition as the `/v1/ocr` route uses it. */
 export interface OcrService {
   /** The name reported in responses. */
@@ -44,7 +56,7 @@ export interface OcrService {
   readonly maxImageBytes: number
   /** Throws `ModelportError` 503 unless every model it needs is loaded. */
   assertReady(): void
-  recognize(file: Uint8Array, options?: { minConfidence?: number }): Promise<OcrResult>
+  recognize(file: Uint8Array, options?: RecognizeOptions): Promise<OcrResult>
   /** Stops what the service started (its worker threads), once no request is in flight. */
   close?(): Promise<void>
 }
