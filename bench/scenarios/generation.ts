@@ -1,5 +1,5 @@
 /**
- * (e) Local text generation: decode tokens/s and time to first token for decoders with the real shapes
+ * (f) Local text generation: decode tokens/s and time to first token for decoders with the real shapes
  * of SmolLM2-135M and Qwen2.5-0.5B (random weights, written here), modelport's chat endpoint against
  * transformers.js on the same files, both on one intra-op thread; concurrency 1 and 4; and the
  * gateway's latency (a health check) and event-loop delay while a generation and a 2,000-token
