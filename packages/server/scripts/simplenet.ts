@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { seededRandom } from '../src/runtime/seeded-random.js'
 import { DataType, writeModel } from './onnx-writer'
 
 export const SIMPLENET_INPUT = 10
@@ -11,17 +12,8 @@ export const SIMPLENET_MODEL_PATH = fileURLToPath(
   new URL('../models/simplenet/1/model.onnx', import.meta.url),
 )
 
-/** mulberry32: a tiny seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** mulberry32, the generator seeded sampling uses: the weights are the same on every platform. */
+export const mulberry32 = seededRandom
 
 /** Row-major weights: w1 is [10, 20] and w2 is [20, 10], so the model computes x·W rather than x·Wᵀ. */
 export interface SimplenetWeights {

@@ -26,10 +26,10 @@ export interface WorkerPoolOptions {
  */
 export function workerPool<Task, Reply>(entry: URL, options: WorkerPoolOptions = {}): Piscina<Task, Reply> {
   const threads = options.threads ?? 1
-  const fromSource = entry.pathname.endsWith('.ts')
+  const start = threadStart(entry)
   const pool = new Piscina<Task, Reply>({
-    filename: fromSource ? fromSourceEntry : fileURLToPath(entry),
-    workerData: { ...options.data, ...(fromSource && { entry: entry.href }) },
+    filename: start.file,
+    workerData: { ...options.data, ...start.data },
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
@@ -39,6 +39,16 @@ export function workerPool<Task, Reply>(entry: URL, options: WorkerPoolOptions =
   // listener, the pool's 'error' event would end the process.
   pool.on('error', (error: Error) => options.onError?.(error))
   return pool
+}
+
+/**
+ * The file a thread starts from to run `entry`, and what its `workerData` needs for that: a build's
+ * entry runs as it is; a TypeScript one through the loader above, which reads `entry` from the data.
+ */
+export function threadStart(entry: URL): { file: string; data: { entry?: string } } {
+  return entry.pathname.endsWith('.ts')
+    ? { file: fromSourceEntry, data: { entry: entry.href } }
+    : { file: fileURLToPath(entry), data: {} }
 }
 
 /** Whether this module runs from the TypeScript sources (tests, the bench) rather than a build. */

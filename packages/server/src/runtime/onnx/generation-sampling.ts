@@ -4,19 +4,8 @@
  * top-k and top-p (nucleus) filtering and a draw from a seeded generator. Log probabilities are those of
  * the penalized distribution before temperature, i.e. what the model itself gives.
  */
+import { seededRandom } from '../seeded-random.js'
 import type { SampledToken, SamplingParameters, TokenLogprob } from './generation-protocol.js'
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export class Sampler {
   readonly #parameters: SamplingParameters

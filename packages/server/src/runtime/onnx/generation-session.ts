@@ -4,11 +4,9 @@
  * streams each one's tokens, and cancels between steps. A worker that crashes fails only the
  * generations it held; the next generation starts a new one.
  */
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { type ResourceLimits, Worker } from 'node:worker_threads'
 import { badRequest, rateLimited, unavailable } from '../../errors.js'
+import { runningFromSource, threadStart } from '../worker-pool.js'
 import type {
   FinishReason,
   GenerateRequest,
@@ -71,19 +69,12 @@ interface Pending {
   cancelled: boolean
 }
 
-/**
- * The worker beside this file. Built, it is `generation-worker.js`; from TypeScript sources (tests),
- * a small bootstrap registers tsx inside the worker first, since a worker's entry is loaded before
- * any `--import` hook is in place.
- */
+/** The worker beside this file: `generation-worker.js` in a build; from the sources, through tsx. */
 function spawnWorker(workerData: WorkerOptions, resourceLimits?: ResourceLimits): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./generation-worker.js', import.meta.url), { workerData, resourceLimits })
-  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'))
-  const tsx = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href
-  const entry = new URL('./generation-worker.ts', import.meta.url).href
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
-  return new Worker(bootstrap, { eval: true, workerData, resourceLimits })
+  const start = threadStart(
+    new URL(runningFromSource ? './generation-worker.ts' : './generation-worker.js', import.meta.url),
+  )
+  return new Worker(start.file, { workerData: { ...workerData, ...start.data }, resourceLimits })
 }
 
 export class GenerationSession {

@@ -3,21 +3,12 @@
  * raw control characters and byte tokens that do not form characters; JSON allows neither. Each
  * token's bytes are run once through a UTF-8 automaton from each of its states (see `advance`), so a step only looks up whether a token can follow and the state after it.
  */
+import { byteLevelTable } from '../byte-level.js'
 import type { Vocabulary } from './generation-protocol.js'
 
 const INVALID = -1
 /** Added tokens (special tokens) have no bytes: they leave the state as it is. */
 const SPECIAL = -2
-
-function byteLevelTable(): Map<string, number> {
-  const table = new Map<string, number>()
-  let extra = 0
-  for (let b = 0; b < 256; b++) {
-    const printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255)
-    table.set(String.fromCodePoint(printable ? b : 256 + extra++), b)
-  }
-  return table
-}
 
 /** A token's bytes, or undefined for a token that stands for no text (special, or unknown). */
 function tokenBytes(

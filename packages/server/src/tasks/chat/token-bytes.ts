@@ -3,16 +3,7 @@
  * each carries its own UTF-8 bytes (OpenAI's `bytes`), read back through GPT-2's byte table.
  */
 import type { Tokenizer } from '@huggingface/tokenizers'
-
-function byteTable(): Map<string, number> {
-  const table = new Map<string, number>()
-  let extra = 0
-  for (let b = 0; b < 256; b++) {
-    const printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255)
-    table.set(String.fromCodePoint(printable ? b : 256 + extra++), b)
-  }
-  return table
-}
+import { byteLevelTable } from '../../runtime/byte-level.js'
 
 const usesByteLevel = (decoder: unknown): boolean => {
   if (typeof decoder !== 'object' || decoder === null) return false
@@ -27,7 +18,7 @@ export class TokenBytes {
 
   constructor(tokenizer: Tokenizer, json: Record<string, unknown>) {
     this.#tokenizer = tokenizer
-    this.#table = usesByteLevel(json.decoder) ? byteTable() : undefined
+    this.#table = usesByteLevel(json.decoder) ? byteLevelTable() : undefined
   }
 
   describe(id: number): { token: string; bytes: number[] } {
