@@ -3,7 +3,8 @@
  * and liveness latency, and the server's own event-loop delay, with the server otherwise idle, while
  * OCR runs at saturation (two clients back to back) and while the weights-bound MLP does (64
  * clients); then OCR images/s at concurrency 1, 2 and 4. Two servers side by side: models in worker
- * threads (the default) and the same models run inline on the event loop (how every model ran before).
+ * threads (the default), the same threads at the event loop's scheduling priority, and the same models
+ * run inline on the event loop (how every model ran before).
  * The servers are not pinned to a core, so worker threads can use both.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -18,7 +19,12 @@ import type { Measured } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import { chatRequest, gatewayConfig } from './gateway.ts'
 
-export type Placement = 'workers' | 'inline'
+/**
+ * `workers`: the default, model threads below the event loop's priority; `workers at loop priority`:
+ * the same threads at the loop's priority (`MODELPORT_WORKER_NICE=0`); `inline`: on the event loop.
+ */
+export type Placement = 'workers' | 'workers at loop priority' | 'inline'
+export const PLACEMENTS: readonly Placement[] = ['workers', 'workers at loop priority', 'inline']
 type Probe = 'chat' | 'health'
 type Background = 'idle' | 'ocr' | 'mlp'
 
@@ -64,7 +70,11 @@ async function repositories(root: string): Promise<Record<Placement, string>> {
     await writeFile(join(root, 'inline', name, '1', 'model.onnx'), await readFile(file))
     await writeFile(join(root, 'inline', name, 'model.json'), inline)
   }
-  return { workers: join(root, 'workers'), inline: join(root, 'inline') }
+  return {
+    workers: join(root, 'workers'),
+    'workers at loop priority': join(root, 'workers'),
+    inline: join(root, 'inline'),
+  }
 }
 
 const run = (
@@ -84,16 +94,17 @@ export async function mixedLoad(suite: Suite): Promise<MixedResults> {
     const config = join(root, 'modelport.json')
     await writeFile(config, JSON.stringify(gatewayConfig(upstreamUrl)))
     const repos = await repositories(root)
-    for (const placement of ['workers', 'inline'] as const) {
+    for (const placement of PLACEMENTS) {
       servers[placement] = startChild('servers/modelport.ts', {
         role: 'any',
         args: ['--models', repos[placement], '--config', config],
+        ...(placement === 'workers at loop priority' && { env: { MODELPORT_WORKER_NICE: '0' } }),
       })
     }
     await background.ready
     const image = (await receipt()).toString('base64')
     const urls = {} as Record<Placement, string>
-    for (const placement of ['workers', 'inline'] as const) {
+    for (const placement of PLACEMENTS) {
       urls[placement] = `http://127.0.0.1:${(await (servers[placement] as Child).ready).ready}`
     }
     const probes = (url: string): Record<Probe, Omit<LoadJob, 'seconds' | 'warmupSeconds'>> => ({
@@ -136,7 +147,7 @@ export async function mixedLoad(suite: Suite): Promise<MixedResults> {
       latency: {} as MixedResults['latency'],
       ocr: {} as MixedResults['ocr'],
     }
-    for (const placement of ['workers', 'inline'] as const) {
+    for (const placement of PLACEMENTS) {
       const server = servers[placement] as Child
       const url = urls[placement]
       const latency = {} as MixedResults['latency'][Placement]

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
+import { workerNice } from './thread-priority.js'
 import type { HostTensor } from './types.js'
 
 /** The module that loads a TypeScript entry through tsx, for threads started from the sources. */
@@ -44,11 +45,15 @@ export function workerPool<Task, Reply>(entry: URL, options: WorkerPoolOptions =
 /**
  * The file a thread starts from to run `entry`, and what its `workerData` needs for that: a build's
  * entry runs as it is; a TypeScript one through the loader above, which reads `entry` from the data.
+ * Every entry calls `lowerThisThread(workerData.nice)` before it loads a model.
  */
-export function threadStart(entry: URL): { file: string; data: { entry?: string } } {
+export function threadStart(entry: URL): { file: string; data: { entry?: string; nice: number } } {
+  // The thread's priority is read here, on the event loop's thread, so that a bad value fails the
+  // model's load instead of a thread; the entry lowers itself with `lowerThisThread(workerData.nice)`.
+  const nice = workerNice()
   return entry.pathname.endsWith('.ts')
-    ? { file: fromSourceEntry, data: { entry: entry.href } }
-    : { file: fileURLToPath(entry), data: {} }
+    ? { file: fromSourceEntry, data: { entry: entry.href, nice } }
+    : { file: fileURLToPath(entry), data: { nice } }
 }
 
 /** Whether this module runs from the TypeScript sources (tests, the bench) rather than a build. */

@@ -7,12 +7,14 @@
 import { workerData } from 'node:worker_threads'
 import { move, transferableSymbol, valueSymbol } from 'piscina'
 import { errorFields } from '../../errors.js'
+import { lowerThisThread } from '../thread-priority.js'
 import type { RunTimes } from '../types.js'
 import { transferablesOf } from '../worker-pool.js'
 import { loadOnnxModel } from './inline-session.js'
 import type { WorkerInit, WorkerReply, WorkerTask } from './worker-protocol.js'
 
-const { file, options } = workerData as WorkerInit
+const { file, options, nice } = workerData as WorkerInit & { nice: number }
+lowerThisThread(nice)
 const model = await loadOnnxModel(file, options)
 
 export default async function handle(task: WorkerTask): Promise<WorkerReply | object> {
