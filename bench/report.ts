@@ -239,6 +239,11 @@ export function report(results: Results): string {
       ]
     })
     out.push(table(['models', 'OCR images/s c=1', 'c=2', 'c=4', 'c=2 / c=1', 'p50 c=1 ms'], ocrRows))
+    if (mixed.ceiling?.one) {
+      out.push(
+        `The machine's ceiling: the recognizer's bare session.run in two threads at once gets ${times(mixed.ceiling.two / mixed.ceiling.one)} the runs of one thread (${mixed.ceiling.one.toFixed(1)} and ${mixed.ceiling.two.toFixed(1)} runs/s).`,
+      )
+    }
     const workers = mixed.latency.workers
     if (workers) {
       for (const load of ['ocr', 'mlp'] as const) {

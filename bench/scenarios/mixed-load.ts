@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { twoThreadScaling } from '../lib/core-scaling.ts'
 import type { LoadJob } from '../lib/load-generator.ts'
 import { MLP_WEIGHT_BYTES, weightsBoundModel } from '../lib/models.ts'
 import { type Child, startChild } from '../lib/processes.ts'
@@ -34,6 +35,8 @@ export interface MixedResults {
   latency: Record<Placement, Record<Background, Record<Probe, Measured> & { loopDelayP99: number }>>
   /** Per placement: OCR at concurrency 1, 2 and 4. */
   ocr: Record<Placement, Record<'c1' | 'c2' | 'c4', Measured>>
+  /** The recognizer's bare `session.run` per second in one thread and in two at once (no server). */
+  ceiling: { one: number; two: number }
 }
 
 const serverRequire = createRequire(new URL('../../packages/server/package.json', import.meta.url))
@@ -146,6 +149,7 @@ export async function mixedLoad(suite: Suite): Promise<MixedResults> {
       weightBytes: MLP_WEIGHT_BYTES,
       latency: {} as MixedResults['latency'],
       ocr: {} as MixedResults['ocr'],
+      ceiling: { one: 0, two: 0 },
     }
     for (const placement of PLACEMENTS) {
       const server = servers[placement] as Child
@@ -187,6 +191,11 @@ export async function mixedLoad(suite: Suite): Promise<MixedResults> {
       }
       results.ocr[placement] = ocr
     }
+    // With the servers idle: what two threads of bare ONNX Runtime get on this machine over one.
+    results.ceiling = await twoThreadScaling(suite.seconds, suite.rounds)
+    suite.log(
+      `  (e) bare recognizer runs/s: 1 thread ${results.ceiling.one.toFixed(1)}, 2 threads ${results.ceiling.two.toFixed(1)}`,
+    )
     return results
   } finally {
     await Promise.all([upstream.stop(), background.stop(), ...Object.values(servers).map((s) => s?.stop())])

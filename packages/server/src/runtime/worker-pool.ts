@@ -35,6 +35,9 @@ export function workerPool<Task, Reply>(entry: URL, options: WorkerPoolOptions =
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
     idleTimeout: Number.POSITIVE_INFINITY,
+    // Below the event loop's priority (see thread-priority.ts); each thread lowers itself before its
+    // entry loads, so ONNX Runtime's threads started from it inherit the value.
+    niceIncrement: workerNice(),
   })
   // A thread that dies is reported here as well as to the task it held (which fails); without a
   // listener, the pool's 'error' event would end the process.
@@ -45,15 +48,11 @@ export function workerPool<Task, Reply>(entry: URL, options: WorkerPoolOptions =
 /**
  * The file a thread starts from to run `entry`, and what its `workerData` needs for that: a build's
  * entry runs as it is; a TypeScript one through the loader above, which reads `entry` from the data.
- * Every entry calls `lowerThisThread(workerData.nice)` before it loads a model.
  */
-export function threadStart(entry: URL): { file: string; data: { entry?: string; nice: number } } {
-  // The thread's priority is read here, on the event loop's thread, so that a bad value fails the
-  // model's load instead of a thread; the entry lowers itself with `lowerThisThread(workerData.nice)`.
-  const nice = workerNice()
+export function threadStart(entry: URL): { file: string; data: { entry?: string } } {
   return entry.pathname.endsWith('.ts')
-    ? { file: fromSourceEntry, data: { entry: entry.href, nice } }
-    : { file: fileURLToPath(entry), data: { nice } }
+    ? { file: fromSourceEntry, data: { entry: entry.href } }
+    : { file: fileURLToPath(entry), data: {} }
 }
 
 /** Whether this module runs from the TypeScript sources (tests, the bench) rather than a build. */

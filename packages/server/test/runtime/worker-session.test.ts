@@ -1,4 +1,5 @@
 /** Models in worker threads: the same answers as inline, errors intact, the event loop free, crashes contained. */
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -193,4 +194,25 @@ describe('a model in worker threads', () => {
       await model.dispose()
     }
   })
+})
+
+describe('disposing of a model while its threads load', () => {
+  it('waits for every thread to finish loading, so the process survives', async () => {
+    // onnxruntime-node aborts the whole process ("terminate called after throwing an instance of
+    // 'Napi::Error'") when a thread is terminated inside session creation. Four threads of a 32 MB model
+    // on two cores: when the first has described the model, the others are still loading. In a child
+    // process, since an abort would end the test runner too.
+    const script = join(import.meta.dirname, 'support', 'load-and-dispose.ts')
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((done, fail) =>
+      execFile(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', script, slowFile, '4'],
+        { timeout: 120_000 },
+        (error, stdout, stderr) =>
+          error ? fail(new Error(`${error.message}\n${stderr}`)) : done({ stdout, stderr }),
+      ),
+    )
+    expect(stderr).not.toMatch(/terminate called/)
+    expect(stdout).toBe('disposed\n')
+  }, 150_000)
 })

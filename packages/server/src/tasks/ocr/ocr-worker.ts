@@ -6,7 +6,6 @@
  */
 import { type MessagePort, workerData } from 'node:worker_threads'
 import { errorFields, errorFromFields } from '../../errors.js'
-import { lowerThisThread } from '../../runtime/thread-priority.js'
 import type { HostTensor, LoadedModel, TensorMetadata } from '../../runtime/types.js'
 import { transferablesOf } from '../../runtime/worker-pool.js'
 import { type OcrModels, recognizeLines } from './pipeline.js'
@@ -14,8 +13,7 @@ import { ocrPipeline } from './service.js'
 import { sharpDecoder } from './sharp-decoder.js'
 import type { ModelAnswer, ModelCall, OcrReply, OcrRole, OcrTask, OcrWorkerInit } from './worker-protocol.js'
 
-const init = workerData as OcrWorkerInit & { nice: number }
-lowerThisThread(init.nice)
+const init = workerData as OcrWorkerInit
 const decoder = sharpDecoder({ maxPixels: init.maxPixels })
 const pipeline = ocrPipeline(init.dictionary, init.pipeline, decoder)
 
