@@ -1,12 +1,13 @@
 /** The `auto` placement: short runs on the event loop, everything else in the workers. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mlpModel, mulberry32, SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
+import { SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
 import { loadOnnxModel, loadPlacedModel, loadWorkerModel } from '../../src/runtime/onnx/session.js'
 import { type AutoPlacedModel, withShortRunsInline } from '../../src/runtime/short-runs-inline.js'
 import type { HostTensor } from '../../src/runtime/types.js'
+import { writeSlowMlp } from './support/slow-model.js'
 
 const x = (rows: number, value = 0.5): Record<string, HostTensor> => ({
   x: { datatype: 'FP32', shape: [rows, 10], data: new Float32Array(rows * 10).fill(value) },
@@ -19,23 +20,7 @@ let slowFile: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'modelport-auto-'))
-  const next = mulberry32(11)
-  const uniform = (n: number) => Float32Array.from({ length: n }, () => (next() - 0.5) * 0.02)
-  slowFile = join(dir, 'slow.onnx')
-  await writeFile(
-    slowFile,
-    mlpModel({
-      graphName: 'slow',
-      docString: 'A model whose every run is longer than the inline limit.',
-      sizes: SLOW,
-      weights: {
-        w1: uniform(SLOW.input * SLOW.hidden),
-        b1: uniform(SLOW.hidden),
-        w2: uniform(SLOW.hidden * SLOW.output),
-        b2: uniform(SLOW.output),
-      },
-    }),
-  )
+  slowFile = await writeSlowMlp(join(dir, 'slow.onnx'), SLOW, 11)
 })
 
 afterAll(async () => {

@@ -6,10 +6,11 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DataType, writeModel } from '../../scripts/onnx-writer.js'
-import { mlpModel, mulberry32, SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
+import { SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
 import { ModelportError } from '../../src/errors.js'
 import { loadOnnxModel, loadWorkerModel } from '../../src/runtime/onnx/session.js'
 import type { HostTensor, LoadedModel } from '../../src/runtime/types.js'
+import { writeSlowMlp } from './support/slow-model.js'
 
 /** An MLP whose run over 256 rows takes a good part of a second on one core. */
 const SLOW = { input: 1024, hidden: 4096, output: 16 }
@@ -22,8 +23,6 @@ let addFile: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'modelport-workers-'))
-  const next = mulberry32(7)
-  const uniform = (n: number) => Float32Array.from({ length: n }, () => (next() - 0.5) * 0.02)
   addFile = join(dir, 'add.onnx')
   await writeFile(
     addFile,
@@ -39,21 +38,7 @@ beforeAll(async () => {
       nodes: [{ opType: 'Add', inputs: ['a', 'b'], outputs: ['z'] }],
     }),
   )
-  slowFile = join(dir, 'slow.onnx')
-  await writeFile(
-    slowFile,
-    mlpModel({
-      graphName: 'slow',
-      docString: 'A model whose runs take long, for the worker tests.',
-      sizes: SLOW,
-      weights: {
-        w1: uniform(SLOW.input * SLOW.hidden),
-        b1: uniform(SLOW.hidden),
-        w2: uniform(SLOW.hidden * SLOW.output),
-        b2: uniform(SLOW.output),
-      },
-    }),
-  )
+  slowFile = await writeSlowMlp(join(dir, 'slow.onnx'), SLOW, 7)
 })
 
 afterAll(async () => {
