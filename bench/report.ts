@@ -236,9 +236,15 @@ export function report(results: Results): string {
         ...(['c1', 'c2', 'c4'] as const).map((c) => o[c].rps.toFixed(2)),
         times(o.c2.rps / o.c1.rps),
         ms(o.c1.p50),
+        o.c1.cores === undefined ? '' : `${o.c1.cores.toFixed(2)} / ${o.c2.cores.toFixed(2)}`,
       ]
     })
-    out.push(table(['models', 'OCR images/s c=1', 'c=2', 'c=4', 'c=2 / c=1', 'p50 c=1 ms'], ocrRows))
+    out.push(
+      table(
+        ['models', 'OCR images/s c=1', 'c=2', 'c=4', 'c=2 / c=1', 'p50 c=1 ms', 'cores busy c=1 / c=2'],
+        ocrRows,
+      ),
+    )
     if (mixed.ceiling?.one) {
       out.push(
         `The machine's ceiling: the recognizer's bare session.run in two threads at once gets ${times(mixed.ceiling.two / mixed.ceiling.one)} the runs of one thread (${mixed.ceiling.one.toFixed(1)} and ${mixed.ceiling.two.toFixed(1)} runs/s).`,
