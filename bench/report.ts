@@ -4,7 +4,7 @@
  */
 import type { GatewayResults } from './scenarios/gateway.ts'
 import type { LocalResults } from './scenarios/local-inference.ts'
-import type { MixedResults } from './scenarios/mixed-load.ts'
+import { type MixedResults, PLACEMENTS, type Placement } from './scenarios/mixed-load.ts'
 import type { SdkResults } from './scenarios/sdk.ts'
 
 export interface Results {
@@ -203,13 +203,18 @@ export function report(results: Results): string {
   const mixed = results.mixed
   if (mixed) {
     out.push('\n(e) Mixed load: gateway chat and liveness while local models saturate (c=1 probes)')
+    const label: Record<Placement, string> = {
+      workers: 'worker threads',
+      'workers at loop priority': 'worker threads, loop priority',
+      inline: 'inline',
+    }
     const rows: string[][] = []
-    for (const placement of ['workers', 'inline'] as const) {
+    for (const placement of PLACEMENTS) {
       for (const load of ['idle', 'ocr', 'mlp'] as const) {
         const r = mixed.latency[placement]?.[load]
         if (!r) continue
         rows.push([
-          placement === 'workers' ? 'worker threads' : 'inline',
+          label[placement],
           { idle: 'idle', ocr: 'OCR, 2 clients', mlp: 'MLP, 64 clients' }[load],
           ms(r.chat.p50),
           ms(r.chat.p99),
@@ -224,16 +229,27 @@ export function report(results: Results): string {
         rows,
       ),
     )
-    const ocrRows = (['workers', 'inline'] as const).map((placement) => {
+    const ocrRows = PLACEMENTS.filter((placement) => mixed.ocr[placement]).map((placement) => {
       const o = mixed.ocr[placement]
       return [
-        placement === 'workers' ? 'worker threads' : 'inline',
+        label[placement],
         ...(['c1', 'c2', 'c4'] as const).map((c) => o[c].rps.toFixed(2)),
         times(o.c2.rps / o.c1.rps),
         ms(o.c1.p50),
+        o.c1.cores === undefined ? '' : `${o.c1.cores.toFixed(2)} / ${o.c2.cores.toFixed(2)}`,
       ]
     })
-    out.push(table(['models', 'OCR images/s c=1', 'c=2', 'c=4', 'c=2 / c=1', 'p50 c=1 ms'], ocrRows))
+    out.push(
+      table(
+        ['models', 'OCR images/s c=1', 'c=2', 'c=4', 'c=2 / c=1', 'p50 c=1 ms', 'cores busy c=1 / c=2'],
+        ocrRows,
+      ),
+    )
+    if (mixed.ceiling?.one) {
+      out.push(
+        `The machine's ceiling: the recognizer's bare session.run in two threads at once gets ${times(mixed.ceiling.two / mixed.ceiling.one)} the runs of one thread (${mixed.ceiling.one.toFixed(1)} and ${mixed.ceiling.two.toFixed(1)} runs/s).`,
+      )
+    }
     const workers = mixed.latency.workers
     if (workers) {
       for (const load of ['ocr', 'mlp'] as const) {

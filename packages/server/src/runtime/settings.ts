@@ -126,14 +126,15 @@ function parsePlacement(value: unknown, settings: RuntimeSettings): void {
   if (unknown.length > 0)
     throw new Error(`runtime has unknown fields ${unknown.join(', ')} (known: ${known})`)
   if (raw.placement !== undefined) {
-    if (raw.placement !== 'worker' && raw.placement !== 'inline')
-      throw new Error('runtime.placement must be "worker" or "inline"')
+    if (raw.placement !== 'worker' && raw.placement !== 'inline' && raw.placement !== 'auto')
+      throw new Error('runtime.placement must be "auto", "worker" or "inline"')
     settings.placement = raw.placement
   }
   if (raw.workers !== undefined) {
     const workers = positiveInteger(raw.workers, 'runtime.workers')
     if (workers > MAX_WORKERS) throw new Error(`runtime.workers must be at most ${MAX_WORKERS}`)
-    if (settings.placement === 'inline') throw new Error('runtime.workers needs runtime.placement "worker"')
+    if (settings.placement === 'inline')
+      throw new Error('runtime.workers needs runtime.placement "auto" or "worker"')
     settings.workers = workers
   }
 }

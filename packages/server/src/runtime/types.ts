@@ -71,8 +71,11 @@ export interface RunOptions {
   signal?: AbortSignalLike
 }
 
-/** Where a model's runs execute: on the event loop's thread, or in worker threads of their own. */
-export type Placement = 'inline' | 'worker'
+/**
+ * Where a model's runs execute: on the event loop's thread, in worker threads of their own, or
+ * `auto`: in worker threads, except runs predicted to be shorter than a hop to a thread and back.
+ */
+export type Placement = 'inline' | 'worker' | 'auto'
 
 /**
  * A model loaded into a runtime, ready to run. The optional fields are capabilities that some

@@ -6,6 +6,7 @@
  */
 import { type ResourceLimits, Worker } from 'node:worker_threads'
 import { badRequest, rateLimited, unavailable } from '../../errors.js'
+import { workerNice } from '../thread-priority.js'
 import { runningFromSource, threadStart } from '../worker-pool.js'
 import type {
   FinishReason,
@@ -74,7 +75,9 @@ function spawnWorker(workerData: WorkerOptions, resourceLimits?: ResourceLimits)
   const start = threadStart(
     new URL(runningFromSource ? './generation-worker.ts' : './generation-worker.js', import.meta.url),
   )
-  return new Worker(start.file, { workerData: { ...workerData, ...start.data }, resourceLimits })
+  // The thread lowers its own priority (see thread-priority.ts); the value is checked here.
+  const data = { ...workerData, ...start.data, nice: workerNice() }
+  return new Worker(start.file, { workerData: data, resourceLimits })
 }
 
 export class GenerationSession {

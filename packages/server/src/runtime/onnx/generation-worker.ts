@@ -7,6 +7,7 @@
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
+import { lowerThisThread } from '../thread-priority.js'
 import { DecoderSequence, type DecoderSignature, decoderSignature } from './generation-decoder.js'
 import { GrammarEngine, InvalidGrammarError, type TokenMask } from './generation-grammar.js'
 import type {
@@ -33,7 +34,8 @@ interface Active {
 
 if (!parentPort) throw new Error('generation-worker runs as a worker thread')
 const port: MessagePort = parentPort
-const options = workerData as WorkerOptions
+const options = workerData as WorkerOptions & { nice: number }
+lowerThisThread(options.nice)
 const send = (event: WorkerEvent) => port.postMessage(event)
 
 async function main(): Promise<void> {

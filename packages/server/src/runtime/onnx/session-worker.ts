@@ -4,16 +4,21 @@
  * buffers are transferred). Failures come back as values, not throws, so their status and code survive
  * the thread boundary.
  */
-import { workerData } from 'node:worker_threads'
+import { threadId, workerData } from 'node:worker_threads'
 import { move, transferableSymbol, valueSymbol } from 'piscina'
 import { errorFields } from '../../errors.js'
 import type { RunTimes } from '../types.js'
 import { transferablesOf } from '../worker-pool.js'
 import { loadOnnxModel } from './inline-session.js'
-import type { WorkerInit, WorkerReply, WorkerTask } from './worker-protocol.js'
+import { LOADED_SLOTS, type WorkerInit, type WorkerReply, type WorkerTask } from './worker-protocol.js'
 
-const { file, options } = workerData as WorkerInit
-const model = await loadOnnxModel(file, options)
+const { file, options, loaded } = workerData as WorkerInit
+let model: Awaited<ReturnType<typeof loadOnnxModel>>
+try {
+  model = await loadOnnxModel(file, options)
+} finally {
+  Atomics.store(new Int32Array(loaded), threadId % LOADED_SLOTS, 1)
+}
 
 export default async function handle(task: WorkerTask): Promise<WorkerReply | object> {
   if (task.kind === 'describe') {

@@ -3,10 +3,18 @@ import type { ErrorFields } from '../../errors.js'
 import type { HostTensor, RunTimes, TensorMetadata } from '../types.js'
 import type { OnnxOptions } from './inline-session.js'
 
+/** Slots of `WorkerInit.loaded`: a thread marks slot `threadId % LOADED_SLOTS`. */
+export const LOADED_SLOTS = 1024
+
 /** Given to each worker thread when it starts: the session to load. */
 export interface WorkerInit {
   file: string
   options: OnnxOptions
+  /**
+   * Shared by the pool's threads (`LOADED_SLOTS` int32s): each sets its slot once its session has
+   * loaded or failed to, so the pool is never torn down while a thread is still inside ONNX Runtime.
+   */
+  loaded: SharedArrayBuffer
 }
 
 export type WorkerTask =
