@@ -19,7 +19,18 @@ export interface CallOptions {
   /** Aborted on client disconnect or when the request's deadline passes. */
   signal: AbortSignalLike
   requestId: string
+  /**
+   * The client's body as it arrived. Only the benchmark's `reserialization` ablation passes it: the
+   * provider then sends it as is instead of the request rebuilt for the target.
+   */
+  sentBody?: string
 }
+
+/**
+ * On a completion: the upstream's answer as it arrived, when the benchmark's `reserialization` ablation
+ * asked for it (see `CallOptions.sentBody`); the route then answers with these bytes.
+ */
+export const upstreamText = Symbol.for('modelport.upstream-text')
 
 /** A stream whose upstream has answered with a success status; iterating yields chunks. */
 export interface ChatStream extends AsyncIterable<ChatChunk> {

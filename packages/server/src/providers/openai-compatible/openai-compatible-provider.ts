@@ -8,15 +8,24 @@ import { childCancellation } from '../../cancellation.js'
 import { decodeEmbedding } from '../embedding-base64.js'
 import {
   type FetchFunction,
+  failureOf,
   invalidResponse,
   joinUrl,
   postJson,
   readJsonBody,
+  statusError,
   type Upstream,
   webFetch,
 } from '../provider-http.js'
 import { chatStreamOf } from '../provider-stream.js'
-import type { CallOptions, ChatCompletion, ChatRequest, EmbeddingsResponse, ProviderV1 } from '../types.js'
+import {
+  type CallOptions,
+  type ChatCompletion,
+  type ChatRequest,
+  type EmbeddingsResponse,
+  type ProviderV1,
+  upstreamText,
+} from '../types.js'
 import { openAICompatibleChunks } from './openai-compatible-stream.js'
 
 export interface OpenAICompatibleOptions {
@@ -40,6 +49,22 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Provid
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
   const upstream = (model: string): Upstream => ({ target: `${options.id}/${model}`, fetch, secrets })
 
+  /** The benchmark's `reserialization` ablation: the client's bytes up, the upstream's bytes back. */
+  async function passThrough(to: Upstream, url: string, sent: string, call: CallOptions) {
+    let response: Awaited<ReturnType<typeof fetch>>
+    try {
+      const init = { method: 'POST' as const, body: sent, signal: call.signal }
+      response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...headers } })
+    } catch (error) {
+      throw failureOf(error, to.target, call.signal)
+    }
+    if (!response.ok) throw await statusError(response, to)
+    const text = await response.text()
+    const completion = JSON.parse(text) as ChatCompletion & { [upstreamText]?: string }
+    completion[upstreamText] = text
+    return completion
+  }
+
   return {
     specificationVersion: 'v1',
     id: options.id,
@@ -47,16 +72,12 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Provid
 
     async chat(request: ChatRequest, call: CallOptions): Promise<ChatCompletion> {
       const to = upstream(call.model)
+      const url = joinUrl(options.baseUrl, 'chat/completions')
+      if (call.sentBody !== undefined) return passThrough(to, url, call.sentBody, call)
       // stream_options is refused by OpenAI unless streaming.
       const { stream_options: _, ...rest } = request
       const body = { ...rest, model: call.model, stream: false }
-      const response = await postJson(
-        to,
-        joinUrl(options.baseUrl, 'chat/completions'),
-        body,
-        headers,
-        call.signal,
-      )
+      const response = await postJson(to, url, body, headers, call.signal)
       const completion = (await readJsonBody(response, to, call.signal)) as ChatCompletion
       if (!Array.isArray(completion?.choices)) throw invalidResponse(to.target, 'no choices')
       return completion

@@ -1,0 +1,208 @@
+/**
+ * (g) what each gateway feature costs: the (c) setup (a two-target fallback route, an API key, metrics
+ * and the access log on) served once with everything on and once with each feature off in turn, all
+ * side by side with the bare proxy at concurrency 32; a feature's cost is the difference in µs per
+ * request (the server process's CPU time per request, read around each run). Then streamed chat at concurrency
+ * 1: time to the first body byte, and time per chunk after it, direct, through the bare proxy and
+ * through modelport.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { Agent, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startChild } from '../lib/processes.ts'
+import { type Measured, median } from '../lib/stats.ts'
+import { alternate, loadJob, type Suite } from '../lib/suite.ts'
+import { chatRequest, gatewayConfig } from './gateway.ts'
+
+/** Each row: the features off (besides the API key, which `auth` drops), or `rate limits` added. */
+const features = [
+  'auth',
+  'metrics',
+  'access-log',
+  'request-id',
+  'routing-headers',
+  'deadline',
+  'circuit-breaker',
+  'fallback',
+  'validation',
+  'reserialization',
+  'middleware',
+] as const
+export type AblationRow = (typeof features)[number] | 'rate-limits' | 'everything'
+
+export interface StreamFigures {
+  /** Medians in milliseconds: to the first body byte, and per chunk after it. */
+  ttfb: number
+  perChunk: number
+}
+
+export interface AblationResults {
+  bare: Measured
+  allOn: Measured
+  rows: Record<AblationRow, Measured>
+  stream: Record<'direct' | 'bare' | 'modelport', StreamFigures>
+  chunks: number
+}
+
+const clientKey = 'bench-client-key'
+/** Chunks per streamed answer. */
+const STREAM_CHUNKS = 100
+const streamRequest = chatRequest.replace(/}$/, ',"stream":true}')
+
+/** One streamed request: ms to the first body byte and to the end. */
+function streamOnce(agent: Agent, url: URL, headers: Record<string, string>) {
+  return new Promise<{ ttfb: number; total: number }>((resolve, reject) => {
+    const started = performance.now()
+    let first = 0
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}`))
+        res.on('data', () => {
+          if (first === 0) first = performance.now()
+        })
+        res.on('end', () => resolve({ ttfb: first - started, total: performance.now() - started }))
+      },
+    )
+    req.on('error', reject)
+    req.end(streamRequest)
+  })
+}
+
+async function measureStreams(
+  paths: Record<'direct' | 'bare' | 'modelport', { url: string; headers: Record<string, string> }>,
+  requests: number,
+) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  const times = Object.fromEntries(
+    Object.keys(paths).map((p) => [p, { ttfb: [], chunk: [] }]),
+  ) as unknown as Record<keyof typeof paths, { ttfb: number[]; chunk: number[] }>
+  for (let i = 0; i < requests + 20; i++) {
+    for (const [name, { url, headers }] of Object.entries(paths) as [
+      keyof typeof paths,
+      (typeof paths)['bare'],
+    ][]) {
+      const { ttfb, total } = await streamOnce(agent, new URL(url), headers)
+      // The first 20 rounds warm the connections and the code up.
+      if (i < 20) continue
+      times[name].ttfb.push(ttfb)
+      times[name].chunk.push((total - ttfb) / STREAM_CHUNKS)
+    }
+  }
+  agent.destroy()
+  return Object.fromEntries(
+    Object.entries(times).map(([name, t]) => [name, { ttfb: median(t.ttfb), perChunk: median(t.chunk) }]),
+  ) as Record<keyof typeof paths, StreamFigures>
+}
+
+export async function gatewayAblation(suite: Suite): Promise<AblationResults> {
+  const upstream = startChild('servers/upstream.ts', { role: 'server', args: [String(STREAM_CHUNKS)] })
+  const upstreamUrl = `http://127.0.0.1:${(await upstream.ready).ready}`
+  const dir = await mkdtemp(join(tmpdir(), 'modelport-bench-ablation-'))
+  const config = join(dir, 'modelport.json')
+  const limitedConfig = join(dir, 'modelport-rate-limited.json')
+  await writeFile(config, JSON.stringify(gatewayConfig(upstreamUrl)))
+  // A limit no run reaches: the cost of counting, not of refusing.
+  await writeFile(limitedConfig, JSON.stringify({ ...gatewayConfig(upstreamUrl), auth: { rpm: 1e9 } }))
+  const keyed = { config, apiKeys: [clientKey] }
+  const variants: Record<string, { off: string[]; config: string; apiKeys?: string[] }> = {
+    'all on': { off: [], ...keyed },
+    'rate-limits': { off: [], config: limitedConfig, apiKeys: [clientKey] },
+    everything: { off: features.filter((f) => f !== 'auth'), config },
+  }
+  for (const feature of features)
+    variants[feature] = feature === 'auth' ? { off: [], config } : { off: [feature], ...keyed }
+  const modelport = startChild('servers/modelport-ablation.ts', {
+    role: 'server',
+    args: [JSON.stringify(variants)],
+  })
+  const bare = startChild('servers/bare-proxy.ts', { role: 'server', args: [upstreamUrl] })
+  try {
+    const ports = (await modelport.ready).ready as Record<string, number>
+    const target = (name: string) => ({
+      url: `http://127.0.0.1:${ports[name]}/v1/chat/completions`,
+      headers: variants[name]?.apiKeys
+        ? { authorization: `Bearer ${clientKey}` }
+        : ({} as Record<string, string>),
+    })
+    const bareUrl = `http://127.0.0.1:${(await bare.ready).ready}/v1/chat/completions`
+    const paths = {
+      bare: { url: bareUrl, headers: {} as Record<string, string> },
+      ...Object.fromEntries(Object.keys(variants).map((name) => [name, target(name)])),
+    }
+    for (const [name, { url, headers }] of Object.entries(paths)) {
+      for (const body of [chatRequest, streamRequest]) {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        })
+        const text = await response.text()
+        if (response.status !== 200 || !text.includes('chat.completion'))
+          throw new Error(`${name} answered ${response.status}: ${text.slice(0, 300)}`)
+      }
+    }
+    suite.log('(g) gateway ablation')
+    const body = Buffer.from(chatRequest).toString('base64')
+    // CPU time per request, read from the server process around each measured run: on a shared machine
+    // it moves far less than throughput does when other work takes the core.
+    const cpuOf = (child: typeof bare) => async () => (await child.request<number>({ cpu: true })) as number
+    const cpu = { bare: cpuOf(bare), modelport: cpuOf(modelport) }
+    // Other work on the core only ever adds CPU time (cache misses, a slower clock): each variant's
+    // figure is its least across rounds.
+    const cpuRuns: Record<string, number[]> = {}
+    const measured = await alternate(
+      suite,
+      'chat c=32',
+      Object.fromEntries(
+        Object.entries(paths).map(([name, { url, headers }]) => {
+          const job = {
+            url,
+            method: 'POST' as const,
+            headers: { 'content-type': 'application/json', ...headers },
+          }
+          const readCpu = name === 'bare' ? cpu.bare : cpu.modelport
+          return [
+            name,
+            async () => {
+              await loadJob(
+                { ...suite, seconds: suite.warmupSeconds, warmupSeconds: 0 },
+                { ...job, body, connections: 32 },
+              )
+              const before = await readCpu()
+              const m = await loadJob({ ...suite, warmupSeconds: 0 }, { ...job, body, connections: 32 })
+              const cpuUs = ((await readCpu()) - before) / m.requests
+              cpuRuns[name] = [...(cpuRuns[name] ?? []), cpuUs]
+              suite.log(`  ${name}: ${cpuUs.toFixed(1)} µs CPU per request`)
+              return m
+            },
+          ]
+        }),
+      ),
+    )
+    suite.log('(g) streams')
+    const stream = await measureStreams(
+      {
+        direct: { url: `${upstreamUrl}/v1/chat/completions`, headers: {} },
+        bare: paths.bare,
+        modelport: target('all on'),
+      },
+      300,
+    )
+    for (const [name, runs] of Object.entries(cpuRuns))
+      (measured[name] as Measured).extra = { cpuUs: Math.min(...runs) }
+    const { bare: bareMeasured, 'all on': allOn, ...rows } = measured
+    return {
+      bare: bareMeasured as Measured,
+      allOn: allOn as Measured,
+      rows: rows as Record<AblationRow, Measured>,
+      stream,
+      chunks: STREAM_CHUNKS,
+    }
+  } finally {
+    await Promise.all([upstream.stop(), modelport.stop(), bare.stop()])
+    await rm(dir, { recursive: true, force: true })
+  }
+}
