@@ -27,8 +27,9 @@ export interface CallOptions {
 }
 
 /**
- * On a completion: the upstream's answer as it arrived, when the benchmark's `reserialization` ablation
- * asked for it (see `CallOptions.sentBody`); the route then answers with these bytes.
+ * On a completion a provider returns exactly as its upstream sent it: the upstream's JSON text, which
+ * the route answers with instead of serializing the same object again. A provider that changes the
+ * completion (or builds one) leaves it out.
  */
 export const upstreamText = Symbol.for('modelport.upstream-text')
 

@@ -13,6 +13,7 @@ import {
   joinUrl,
   postJson,
   readJsonBody,
+  readJsonText,
   statusError,
   type Upstream,
   webFetch,
@@ -42,6 +43,17 @@ export interface OpenAICompatibleOptions {
   type?: string
 }
 
+/**
+ * The body of a non-streamed chat call: the client's fields with the target's model id and `stream:
+ * false`; `stream_options` dropped, which OpenAI refuses unless streaming. A plain spread unless there
+ * is something to drop: destructuring the rest out copies every field through a slower path.
+ */
+function nonStreamed(request: ChatRequest, model: string): ChatRequest {
+  if (request.stream_options === undefined) return { ...request, model, stream: false }
+  const { stream_options: _, ...rest } = request
+  return { ...rest, model, stream: false }
+}
+
 export function createOpenAICompatible(options: OpenAICompatibleOptions): ProviderV1 {
   const fetch = options.fetch ?? webFetch
   const secrets = options.apiKey ? [options.apiKey] : []
@@ -60,8 +72,8 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Provid
     }
     if (!response.ok) throw await statusError(response, to)
     const text = await response.text()
-    const completion = JSON.parse(text) as ChatCompletion & { [upstreamText]?: string }
-    completion[upstreamText] = text
+    const completion = JSON.parse(text) as ChatCompletion
+    Object.defineProperty(completion, upstreamText, { value: text })
     return completion
   }
 
@@ -74,12 +86,12 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Provid
       const to = upstream(call.model)
       const url = joinUrl(options.baseUrl, 'chat/completions')
       if (call.sentBody !== undefined) return passThrough(to, url, call.sentBody, call)
-      // stream_options is refused by OpenAI unless streaming.
-      const { stream_options: _, ...rest } = request
-      const body = { ...rest, model: call.model, stream: false }
-      const response = await postJson(to, url, body, headers, call.signal)
-      const completion = (await readJsonBody(response, to, call.signal)) as ChatCompletion
+      const response = await postJson(to, url, nonStreamed(request, call.model), headers, call.signal)
+      const { text, value } = await readJsonText(response, to, call.signal)
+      const completion = value as ChatCompletion
       if (!Array.isArray(completion?.choices)) throw invalidResponse(to.target, 'no choices')
+      // Passed on unchanged: the route answers with the upstream's bytes rather than serializing again.
+      Object.defineProperty(completion, upstreamText, { value: text })
       return completion
     },
 
