@@ -32,8 +32,9 @@ const features = [
 export type AblationRow = (typeof features)[number] | 'rate-limits' | 'everything'
 
 export interface StreamFigures {
-  /** Medians in milliseconds: to the first body byte, and per chunk after it. */
+  /** Median milliseconds to the first body byte (answers of `FEW_CHUNKS` chunks). */
   ttfb: number
+  /** The proxy's CPU µs per chunk (none for the upstream called directly). */
   perChunk: number
 }
 
@@ -46,12 +47,14 @@ export interface AblationResults {
 }
 
 const clientKey = 'bench-client-key'
-/** Chunks per streamed answer. */
-const STREAM_CHUNKS = 100
-const streamRequest = chatRequest.replace(/}$/, ',"stream":true}')
+/** Chunks per streamed answer: the upstream sends one per `max_tokens`; the difference gives a chunk's cost. */
+const FEW_CHUNKS = 10
+const MANY_CHUNKS = 100
+const streamRequest = (chunks: number) =>
+  chatRequest.replace('"max_tokens":64', `"max_tokens":${chunks}`).replace(/}$/, ',"stream":true}')
 
 /** One streamed request: ms to the first body byte and to the end. */
-function streamOnce(agent: Agent, url: URL, headers: Record<string, string>) {
+function streamOnce(agent: Agent, url: URL, headers: Record<string, string>, body: string) {
   return new Promise<{ ttfb: number; total: number }>((resolve, reject) => {
     const started = performance.now()
     let first = 0
@@ -67,38 +70,53 @@ function streamOnce(agent: Agent, url: URL, headers: Record<string, string>) {
       },
     )
     req.on('error', reject)
-    req.end(streamRequest)
+    req.end(body)
   })
 }
 
 async function measureStreams(
   paths: Record<'direct' | 'bare' | 'modelport', { url: string; headers: Record<string, string> }>,
+  cpu: Record<'direct' | 'bare' | 'modelport', (() => Promise<number>) | undefined>,
   requests: number,
-) {
+): Promise<Record<'direct' | 'bare' | 'modelport', StreamFigures>> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
-  const times = Object.fromEntries(
-    Object.keys(paths).map((p) => [p, { ttfb: [], chunk: [] }]),
-  ) as unknown as Record<keyof typeof paths, { ttfb: number[]; chunk: number[] }>
-  for (let i = 0; i < requests + 20; i++) {
-    for (const [name, { url, headers }] of Object.entries(paths) as [
-      keyof typeof paths,
-      (typeof paths)['bare'],
-    ][]) {
-      const { ttfb, total } = await streamOnce(agent, new URL(url), headers)
-      // The first 20 rounds warm the connections and the code up.
-      if (i < 20) continue
-      times[name].ttfb.push(ttfb)
-      times[name].chunk.push((total - ttfb) / STREAM_CHUNKS)
+  const names = Object.keys(paths) as (keyof typeof paths)[]
+  const ttfb = Object.fromEntries(names.map((p) => [p, [] as number[]]))
+  const cpuPerRequest = Object.fromEntries(
+    names.map((p) => [p, { few: [] as number[], many: [] as number[] }]),
+  )
+  // Batches of 50 requests, alternating paths and sizes; the first round of batches warms up.
+  const batch = 50
+  for (let round = 0; round <= requests / batch; round++) {
+    for (const name of names) {
+      for (const size of ['few', 'many'] as const) {
+        const { url, headers } = paths[name]
+        const body = streamRequest(size === 'few' ? FEW_CHUNKS : MANY_CHUNKS)
+        const before = await cpu[name]?.()
+        for (let i = 0; i < batch; i++) {
+          const times = await streamOnce(agent, new URL(url), headers, body)
+          if (round > 0 && size === 'few') ttfb[name]?.push(times.ttfb)
+        }
+        const after = await cpu[name]?.()
+        if (round > 0 && before !== undefined && after !== undefined)
+          cpuPerRequest[name]?.[size].push((after - before) / batch)
+      }
     }
   }
   agent.destroy()
   return Object.fromEntries(
-    Object.entries(times).map(([name, t]) => [name, { ttfb: median(t.ttfb), perChunk: median(t.chunk) }]),
+    names.map((name) => {
+      const c = cpuPerRequest[name] as { few: number[]; many: number[] }
+      const perChunk = c.few.length
+        ? (Math.min(...c.many) - Math.min(...c.few)) / (MANY_CHUNKS - FEW_CHUNKS)
+        : Number.NaN
+      return [name, { ttfb: median(ttfb[name] as number[]), perChunk }]
+    }),
   ) as Record<keyof typeof paths, StreamFigures>
 }
 
 export async function gatewayAblation(suite: Suite): Promise<AblationResults> {
-  const upstream = startChild('servers/upstream.ts', { role: 'server', args: [String(STREAM_CHUNKS)] })
+  const upstream = startChild('servers/upstream.ts', { role: 'server' })
   const upstreamUrl = `http://127.0.0.1:${(await upstream.ready).ready}`
   const dir = await mkdtemp(join(tmpdir(), 'modelport-bench-ablation-'))
   const config = join(dir, 'modelport.json')
@@ -133,7 +151,7 @@ export async function gatewayAblation(suite: Suite): Promise<AblationResults> {
       ...Object.fromEntries(Object.keys(variants).map((name) => [name, target(name)])),
     }
     for (const [name, { url, headers }] of Object.entries(paths)) {
-      for (const body of [chatRequest, streamRequest]) {
+      for (const body of [chatRequest, streamRequest(FEW_CHUNKS)]) {
         const response = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
@@ -153,6 +171,18 @@ export async function gatewayAblation(suite: Suite): Promise<AblationResults> {
     // Other work on the core only ever adds CPU time (cache misses, a slower clock): each variant's
     // figure is its least across rounds.
     const cpuRuns: Record<string, number[]> = {}
+    // The first runs in a fresh process pay for compiling the code: warm both servers before timing.
+    for (const { url, headers } of [paths.bare, target('all on')])
+      await loadJob(
+        { ...suite, seconds: 2, warmupSeconds: 0 },
+        {
+          url,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+          connections: 32,
+        },
+      )
     const measured = await alternate(
       suite,
       'chat c=32',
@@ -189,6 +219,7 @@ export async function gatewayAblation(suite: Suite): Promise<AblationResults> {
         bare: paths.bare,
         modelport: target('all on'),
       },
+      { direct: undefined, bare: cpu.bare, modelport: cpu.modelport },
       300,
     )
     for (const [name, runs] of Object.entries(cpuRuns))
@@ -199,7 +230,7 @@ export async function gatewayAblation(suite: Suite): Promise<AblationResults> {
       allOn: allOn as Measured,
       rows: rows as Record<AblationRow, Measured>,
       stream,
-      chunks: STREAM_CHUNKS,
+      chunks: FEW_CHUNKS,
     }
   } finally {
     await Promise.all([upstream.stop(), modelport.stop(), bare.stop()])
