@@ -2,12 +2,12 @@
  * `createApp()`: the Hono app, free of Node-only APIs, so the same app runs on Node and at the edge.
  */
 import { Hono } from 'hono'
-import { requestId } from 'hono/request-id'
 import { emptyConfig } from './config/config-types.js'
 import { tooLarge } from './errors.js'
 import { type AuthOptions, apiKeyAuth } from './http/auth.js'
 import { bodyLimit } from './http/body-limit.js'
 import { type ErrorLogger, errorBody, handleError, notFoundRoute } from './http/errors.js'
+import { requestIds } from './http/request-id.js'
 import { Admission } from './limits/admission.js'
 import { rateLimits } from './limits/rate-limit.js'
 import type { RateLimiter } from './limits/rate-limiter.js'
@@ -96,7 +96,7 @@ export function createApp(options: AppOptions) {
     })
   // Mounted ahead of every middleware, chat answers before the chain runs.
   if (ablate.has('middleware')) app.route('/', chatRoutes(router, log, ablate))
-  if (!ablate.has('request-id')) app.use(requestId())
+  if (!ablate.has('request-id')) app.use(requestIds())
   if (metrics || log.info) {
     const access = log.info ? { info: log.info, debug: log.debug } : undefined
     app.use(observeRequests({ metrics: metrics ?? noMetrics, log: access }))

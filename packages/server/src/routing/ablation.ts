@@ -4,7 +4,7 @@
  * is looked up per request. Not a serving setting: with any of these off the routing rules no longer hold.
  */
 export const ablatableFeatures = [
-  /** `x-request-id`: Hono's middleware and the id handed to providers and logs. */
+  /** `x-request-id`: its middleware, and the id handed to providers and logs. */
   'request-id',
   /** `x-modelport-target` and `x-modelport-attempts` on the answer. */
   'routing-headers',
