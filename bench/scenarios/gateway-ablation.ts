@@ -203,7 +203,13 @@ export async function gatewayAblation(suite: Suite): Promise<AblationResults> {
               )
               const before = await readCpu()
               const m = await loadJob({ ...suite, warmupSeconds: 0 }, { ...job, body, connections: 32 })
-              const cpuUs = ((await readCpu()) - before) / m.requests
+              const spent = (await readCpu()) - before
+              // A run with no answer (every request failed) has no latencies; IPC turns their NaN to null.
+              if (m.requests === 0) {
+                suite.log(`  ${name}: no successful answer in the run (${m.errors} errors)`)
+                return { ...m, p50: Number.NaN, p99: Number.NaN }
+              }
+              const cpuUs = spent / m.requests
               cpuRuns[name] = [...(cpuRuns[name] ?? []), cpuUs]
               suite.log(`  ${name}: ${cpuUs.toFixed(1)} µs CPU per request`)
               return m
@@ -222,8 +228,8 @@ export async function gatewayAblation(suite: Suite): Promise<AblationResults> {
       { direct: undefined, bare: cpu.bare, modelport: cpu.modelport },
       300,
     )
-    for (const [name, runs] of Object.entries(cpuRuns))
-      (measured[name] as Measured).extra = { cpuUs: Math.min(...runs) }
+    for (const [name, measuredRun] of Object.entries(measured))
+      (measuredRun as Measured).extra = { cpuUs: Math.min(...(cpuRuns[name] ?? [Number.NaN])) }
     const { bare: bareMeasured, 'all on': allOn, ...rows } = measured
     return {
       bare: bareMeasured as Measured,
