@@ -2,12 +2,12 @@
  * `createApp()`: the Hono app, free of Node-only APIs, so the same app runs on Node and at the edge.
  */
 import { Hono } from 'hono'
-import { requestId } from 'hono/request-id'
 import { emptyConfig } from './config/config-types.js'
 import { tooLarge } from './errors.js'
 import { type AuthOptions, apiKeyAuth } from './http/auth.js'
 import { bodyLimit } from './http/body-limit.js'
 import { type ErrorLogger, errorBody, handleError, notFoundRoute } from './http/errors.js'
+import { requestIds } from './http/request-id.js'
 import { Admission } from './limits/admission.js'
 import { rateLimits } from './limits/rate-limit.js'
 import type { RateLimiter } from './limits/rate-limiter.js'
@@ -30,6 +30,7 @@ import { repositoryRoutes } from './routes/repository.js'
 import { rolloutRoutes } from './routes/rollout.js'
 import { statisticsRoutes } from './routes/statistics.js'
 import { vadRoutes } from './routes/vad.js'
+import { type Ablation, noAblation } from './routing/ablation.js'
 import { createRouter } from './routing/create-router.js'
 import type { Router } from './routing/router.js'
 import type { LocalChat } from './tasks/chat/types.js'
@@ -76,6 +77,8 @@ export interface AppOptions {
   quality?: QualityMonitor
   /** With `info`, one access log line per request as well. */
   log?: ErrorLogger & Partial<RequestLog> & { warn?: RequestLog['info'] }
+  /** Features the gateway benchmark switches off to measure them (default none). */
+  ablate?: Ablation
 }
 
 export function createApp(options: AppOptions) {
@@ -83,8 +86,17 @@ export function createApp(options: AppOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? limits.maxBodyBytes
   const log = options.log ?? { error: (message, fields) => console.error(message, fields) }
   const metrics = options.metrics
+  const ablate = options.ablate ?? noAblation
   const app = new Hono()
-  app.use(requestId())
+  const router =
+    options.router ??
+    createRouter(emptyConfig, {
+      localEmbeddings: options.localEmbeddings,
+      localChat: options.localChat,
+    })
+  // Mounted ahead of every middleware, chat answers before the chain runs.
+  if (ablate.has('middleware')) app.route('/', chatRoutes(router, log, ablate))
+  if (!ablate.has('request-id')) app.use(requestIds())
   if (metrics || log.info) {
     const access = log.info ? { info: log.info, debug: log.debug } : undefined
     app.use(observeRequests({ metrics: metrics ?? noMetrics, log: access }))
@@ -128,14 +140,8 @@ export function createApp(options: AppOptions) {
   }
   app.route('/', docsRoutes(options.docs))
   if (metrics?.render) app.route('/', metricsRoutes(metrics.render))
-  const router =
-    options.router ??
-    createRouter(emptyConfig, {
-      localEmbeddings: options.localEmbeddings,
-      localChat: options.localChat,
-    })
   app.route('/', modelRoutes(options.registry, router))
-  app.route('/', chatRoutes(router, log))
+  if (!ablate.has('middleware')) app.route('/', chatRoutes(router, log, ablate))
   app.route('/', embeddingsRoutes(router))
   if (options.registry) {
     const quality = options.quality ?? new QualityMonitor()

@@ -7,6 +7,7 @@ import type { FetchFunction } from '../providers/provider-http.js'
 import type { ProviderV1 } from '../providers/types.js'
 import type { LocalChat } from '../tasks/chat/types.js'
 import type { LocalEmbeddings } from '../tasks/types.js'
+import type { Ablation } from './ablation.js'
 import type { CircuitState } from './circuit-breaker.js'
 import type { Clock } from './clock.js'
 import type { RoutingLog } from './fallback.js'
@@ -23,6 +24,8 @@ export interface CreateRouterOptions {
   log?: RoutingLog
   metrics?: RoutingMetrics
   onCircuitChange?(target: string, state: CircuitState): void
+  /** Features the benchmark switches off (default none). */
+  ablate?: Ablation
 }
 
 export function createRouter(config: ModelportConfig, options: CreateRouterOptions = {}): Router {
@@ -67,5 +70,6 @@ export function createRouter(config: ModelportConfig, options: CreateRouterOptio
     log: options.log,
     metrics: options.metrics,
     onCircuitChange: options.onCircuitChange,
+    ablate: options.ablate,
   })
 }
