@@ -60,6 +60,8 @@ export interface WorkerOptions {
   intraOpThreads: number
   /** Most prompt tokens one prefill run takes; a longer prompt runs in several. */
   prefillChunk: number
+  /** Decoding sequences stepped together in one run; 1 steps each on its own. */
+  maxBatch: number
   /** KV heads and head size when the model's metadata leaves them symbolic (from `config.json`). */
   kvHeads?: number
   headDim?: number

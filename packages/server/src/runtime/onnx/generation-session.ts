@@ -32,8 +32,10 @@ export interface GenerationSessionOptions {
   prefillChunk?: number
   kvHeads?: number
   headDim?: number
-  /** Generations the worker interleaves (default 4). */
+  /** Generations the worker runs at once (default 4). */
   maxActive?: number
+  /** Decoding generations stepped together in one batched run (default: `maxActive`; 1 turns batching off). */
+  maxBatch?: number
   /** Generations waiting for a place; one more is refused with 429 (default 16). */
   maxQueue?: number
   /** `Retry-After` seconds of a refusal (default 1). */
@@ -237,6 +239,7 @@ export class GenerationSession {
       file: this.#options.file,
       intraOpThreads: this.#options.intraOpThreads ?? 1,
       prefillChunk: this.#options.prefillChunk ?? 128,
+      maxBatch: this.#options.maxBatch ?? this.#options.maxActive ?? 4,
       ...(this.#options.kvHeads !== undefined && { kvHeads: this.#options.kvHeads }),
       ...(this.#options.headDim !== undefined && { headDim: this.#options.headDim }),
       ...(this.#options.vocabulary && { vocabulary: this.#options.vocabulary }),
