@@ -232,6 +232,8 @@ async function transformersJs(root: string, variant: Variant, promptIds: (conten
   return implementation
 }
 
+const TTFT_SAMPLES = 5
+
 /** Each figure measured for both implementations in turn, `rounds` times, medians kept. */
 async function sideBySide(
   implementations: Record<'modelport' | 'transformersJs', Implementation>,
@@ -246,7 +248,10 @@ async function sideBySide(
   for (let round = 0; round < rounds; round++) {
     // Alternate which goes first, so neither always runs on the warmer machine.
     const order: readonly (typeof names)[number][] = round % 2 === 0 ? names : [...names].reverse()
-    for (const name of order) runs[name].ttft.push(await implementations[name].ttft(promptOf(128)))
+    // A first token is cheap to measure and the figure most shaken by other work on the machine:
+    // several samples a round, the two taking turns sample by sample.
+    for (let sample = 0; sample < TTFT_SAMPLES; sample++)
+      for (const name of order) runs[name].ttft.push(await implementations[name].ttft(promptOf(128)))
     for (const name of order) {
       const { tokens: n, seconds } = await implementations[name].decode('Hello', tokens)
       runs[name].decode.push(n / seconds)

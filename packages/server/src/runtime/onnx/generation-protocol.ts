@@ -58,7 +58,7 @@ export type WorkerRequest = GenerateRequest | CancelRequest | CloseRequest
 export interface WorkerOptions {
   file: string
   intraOpThreads: number
-  /** Most prompt tokens one prefill run takes; a longer prompt runs in several. */
+  /** Prompt tokens per prefill run; a longer prompt runs in several (a last remainder under a quarter of this goes with the run before it). */
   prefillChunk: number
   /** Decoding sequences stepped together in one run; 1 steps each on its own. */
   maxBatch: number

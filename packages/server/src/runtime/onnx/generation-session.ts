@@ -28,7 +28,7 @@ export type {
 export interface GenerationSessionOptions {
   file: string
   intraOpThreads?: number
-  /** Prompt tokens per prefill run (default 128). */
+  /** Prompt tokens per prefill run (default 128; a remainder under a quarter of it goes with the last run). */
   prefillChunk?: number
   kvHeads?: number
   headDim?: number

@@ -122,9 +122,14 @@ async function main(): Promise<void> {
     return true
   }
 
+  // A run costs at least what a decode step does (the weights are read once per run), so a remainder
+  // under a quarter of a chunk goes with the chunk before it: a 134-token prompt is one run, not 128 + 6.
+  const prefillRun = (left: number) =>
+    left <= Math.floor(options.prefillChunk * 1.25) ? left : options.prefillChunk
+
   /** The next prompt chunk of the sequence that waited longest; its first token once the prompt has run. */
   const prefill = async (entry: Active) => {
-    const logits = await entry.sequence.forward(entry.pending.splice(0, options.prefillChunk))
+    const logits = await entry.sequence.forward(entry.pending.splice(0, prefillRun(entry.pending.length)))
     // Prompts take turns chunk by chunk, so a long one never holds back a short one.
     active.delete(entry.request.id)
     active.set(entry.request.id, entry)
