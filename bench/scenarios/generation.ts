@@ -74,7 +74,11 @@ function modelFolder(root: string, variant: Variant): string {
     // A token id no random logits favour ends nothing early: every run decodes the tokens it asks for.
     writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [], bos_token_id: 1 }))
   }
-  writeFileSync(join(dir, 'model.json'), JSON.stringify({ queue: { max_active: 4, max_queue: 8 } }))
+  // max_batch named, so the q8 files (activations quantized per tensor, unbatched by default) batch too.
+  writeFileSync(
+    join(dir, 'model.json'),
+    JSON.stringify({ queue: { max_active: 4, max_queue: 8, max_batch: 4 } }),
+  )
   return dir
 }
 

@@ -1,22 +1,27 @@
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DecoderBatch } from '../../src/runtime/onnx/generation-batch.js'
+import { DecoderBatch, quantizesActivationsPerTensor } from '../../src/runtime/onnx/generation-batch.js'
 import { DecoderSequence, decoderSignature } from '../../src/runtime/onnx/generation-decoder.js'
 import {
   type GenerationInput,
   GenerationSession,
   type SampledToken,
 } from '../../src/runtime/onnx/generation-session.js'
+import { readChatFolder } from '../../src/tasks/chat/chat-folder.js'
 import { type ChatRepository, chatRepository } from './support.js'
 
 let repo: ChatRepository
 let file: string
+/** The same decoder with int8 weights and activations quantized per tensor. */
+let q8File: string
 let session: ort.InferenceSession
 
 beforeAll(async () => {
   repo = chatRepository()
   file = join(repo.add('tiny-chat'), 'onnx', 'model.onnx')
+  q8File = join(repo.add('tiny-chat-q8', { dtype: 'q8' }), 'onnx', 'model_quantized.onnx')
   session = await ort.InferenceSession.create(file)
 })
 afterAll(async () => {
@@ -177,5 +182,77 @@ describe('a generation worker batching its sequences', () => {
       await generation.close()
       await batched.close()
     }
+  })
+})
+
+describe('a file that quantizes activations per tensor', () => {
+  const greedy = { temperature: 0, topP: 1, topK: 0, seed: 1, frequencyPenalty: 0, presencePenalty: 0 }
+  const collect = async (stream: AsyncIterable<SampledToken>) => {
+    const ids: number[] = []
+    for await (const token of stream) ids.push(token.id)
+    return ids.join(',')
+  }
+  // Four prompts of different lengths a trial, ten trials.
+  const trials = Array.from({ length: 10 }, (_, trial) =>
+    Array.from({ length: 4 }, (_, i) =>
+      Array.from(
+        { length: 3 + ((trial * 7 + i * 5) % 20) },
+        (_, j) => 1 + ((trial * 31 + i * 17 + j * 13) % 300),
+      ),
+    ),
+  )
+  /** How many of the greedy answers given four at a time differ from the same prompts' answers alone. */
+  const changedByCompany = async (generation: GenerationSession) => {
+    let changed = 0
+    for (const prompts of trials) {
+      const input = (promptIds: number[]) => ({ promptIds, maxTokens: 30, sampling: greedy, stopIds: [] })
+      const alone: string[] = []
+      for (const prompt of prompts) alone.push(await collect(generation.generate(input(prompt))))
+      const together = await Promise.all(prompts.map((prompt) => collect(generation.generate(input(prompt)))))
+      changed += together.filter((answer, i) => answer !== alone[i]).length
+    }
+    return changed
+  }
+
+  it('is found by its op type, and fp32 is not', async () => {
+    expect(await quantizesActivationsPerTensor(q8File)).toBe(true)
+    expect(await quantizesActivationsPerTensor(file)).toBe(false)
+  })
+
+  it('decodes one sequence per run unless told otherwise, so a greedy answer never depends on the others', async () => {
+    const generation = await GenerationSession.start({ file: q8File, maxActive: 4 })
+    const fp32 = await GenerationSession.start({ file, maxActive: 4 })
+    try {
+      expect(generation.maxBatch).toBe(1)
+      expect(fp32.maxBatch).toBe(4)
+      expect(await changedByCompany(generation)).toBe(0)
+      expect(await changedByCompany(fp32)).toBe(0)
+    } finally {
+      await generation.close()
+      await fp32.close()
+    }
+  })
+
+  it('batched on request, shares its scale between rows (why it is not the default)', async () => {
+    const generation = await GenerationSession.start({ file: q8File, maxActive: 4, maxBatch: 4 })
+    try {
+      expect(generation.maxBatch).toBe(4)
+      expect(await changedByCompany(generation)).toBeGreaterThan(0)
+    } finally {
+      await generation.close()
+    }
+  })
+})
+
+describe('model.json queue.max_batch', () => {
+  it('is read as the batch limit, and refused when it is not a whole number of at least 1', async () => {
+    const folder = repo.add('tiny-chat-batch')
+    expect((await readChatFolder(folder)).maxBatch).toBeUndefined()
+    writeFileSync(join(folder, 'model.json'), JSON.stringify({ queue: { max_active: 6, max_batch: 2 } }))
+    expect(await readChatFolder(folder)).toMatchObject({ maxActive: 6, maxBatch: 2 })
+    writeFileSync(join(folder, 'model.json'), JSON.stringify({ queue: { max_batch: 0 } }))
+    await expect(readChatFolder(folder)).rejects.toThrow(
+      /queue\.max_batch must be a whole number of at least 1/,
+    )
   })
 })

@@ -6,6 +6,7 @@
  * each row gets its own position id. A sequence joins after its prefill (its cache copied in) and
  * leaves when it ends; the cache is recomposed only when the rows change, never on a plain step.
  */
+import { open } from 'node:fs/promises'
 import * as ort from 'onnxruntime-node'
 import { type DecoderSignature, toFloat32 } from './generation-decoder.js'
 
@@ -162,5 +163,36 @@ export class DecoderBatch {
   #disposePast(): void {
     for (const tensor of Object.values(this.#past)) tensor.dispose()
     this.#past = {}
+  }
+}
+
+const DYNAMIC_QUANTIZE = Buffer.from('DynamicQuantize')
+
+/**
+ * Whether the model quantizes activations with one scale per tensor (`DynamicQuantizeLinear`,
+ * `DynamicQuantizeMatMul`: the pattern of ONNX Runtime's dynamic int8 quantization). In such a file a
+ * batched run shares that scale between the rows, so a row's numbers depend on the others and a greedy
+ * answer could change with what else is running; fp32, fp16 and weight-only quantized files (`MatMulNBits`)
+ * give each row what it gets alone. Read in chunks for the op type's name, so no copy of the file is held.
+ */
+export async function quantizesActivationsPerTensor(file: string): Promise<boolean> {
+  const handle = await open(file, 'r')
+  try {
+    const chunk = Buffer.alloc(8 << 20)
+    const overlap = DYNAMIC_QUANTIZE.length - 1
+    let position = 0
+    let kept = 0
+    while (true) {
+      const { bytesRead } = await handle.read(chunk, kept, chunk.length - kept, position)
+      if (bytesRead === 0) return false
+      const filled = kept + bytesRead
+      if (chunk.subarray(0, filled).includes(DYNAMIC_QUANTIZE)) return true
+      position += bytesRead
+      // The name may straddle two reads: the tail of this one starts the next.
+      kept = Math.min(overlap, filled)
+      chunk.copy(chunk, 0, filled - kept, filled)
+    }
+  } finally {
+    await handle.close()
   }
 }

@@ -8,7 +8,7 @@
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
-import { DecoderBatch } from './generation-batch.js'
+import { DecoderBatch, quantizesActivationsPerTensor } from './generation-batch.js'
 import { DecoderSequence, type DecoderSignature, decoderSignature } from './generation-decoder.js'
 import { GrammarEngine, InvalidGrammarError, type TokenMask } from './generation-grammar.js'
 import type {
@@ -65,9 +65,19 @@ async function main(): Promise<void> {
   const early = new Set<number>()
 
   const batches: DecoderBatch[] = []
-  // Rows of one batch must line up their positions; without `position_ids` the model derives them
-  // from the cache length, which padding would shift, so such a model decodes one sequence per run.
-  const maxBatch = signature.positionIds ? Math.max(1, options.maxBatch) : 1
+  let maxBatch = 1
+  try {
+    // Rows of one batch must line up their positions; without `position_ids` the model derives them
+    // from the cache length, which padding would shift, so such a model decodes one sequence per run.
+    if (
+      signature.positionIds &&
+      (options.batchAnyFile || !(await quantizesActivationsPerTensor(options.file)))
+    )
+      maxBatch = Math.max(1, options.maxBatch)
+  } catch (error) {
+    send({ type: 'load-failed', message: (error as Error).message })
+    return
+  }
 
   const release = (entry: Active) => {
     active.delete(entry.request.id)
@@ -244,6 +254,7 @@ async function main(): Promise<void> {
     type: 'ready',
     inputs: session.inputNames as string[],
     outputs: session.outputNames as string[],
+    maxBatch,
   })
 }
 
