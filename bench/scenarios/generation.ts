@@ -7,7 +7,7 @@
  *
  *   pnpm --dir bench exec tsx --conditions=source scenarios/generation.ts [--only smol-fp32,smol-q8,qwen-q8] [--tokens 24] [--rounds 3]
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -345,5 +345,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(generationReport(results))
   const dir = new URL('../results/', import.meta.url)
   mkdirSync(dir, { recursive: true })
-  writeFileSync(new URL('generation-latest.json', dir), `${JSON.stringify(results, null, 2)}\n`)
+  // A run of some variants (--only) keeps the others' last figures.
+  const file = new URL('generation-latest.json', dir)
+  const previous: GenerationResults = existsSync(file)
+    ? JSON.parse(readFileSync(file, 'utf8'))
+    : { variants: {} }
+  const merged = { variants: { ...previous.variants, ...results.variants } }
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`)
 }
