@@ -127,6 +127,18 @@ export class DecoderBatch {
 
   /** Builds the cache of the rows that stay and the ones that join, as narrow as the longest of them. */
   #recompose(): void {
+    const staying = this.#rows.filter((row) => !this.#leaving.has(row.key))
+    const only = this.#joining[0]
+    if (staying.length === 0 && this.#joining.length === 1 && only) {
+      // One sequence alone: its cache is already the batch's, no copy needed.
+      this.#disposePast()
+      this.#joining.length = 0
+      this.#leaving.clear()
+      this.#past = only.cache.past
+      this.#width = only.cache.length
+      this.#rows = [{ key: only.key, length: only.cache.length }]
+      return
+    }
     const sources: Source[] = []
     this.#rows.forEach((row, index) => {
       if (!this.#leaving.has(row.key))
