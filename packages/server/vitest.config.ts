@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
@@ -12,5 +14,10 @@ export default defineConfig({
       { find: /^@modelport\/sdk\/admin$/, replacement: sdk('admin/index.ts') },
     ],
   },
-  test: { name: 'server', testTimeout: 30000 },
+  test: {
+    name: 'server',
+    testTimeout: 30000,
+    // Optimized graphs of test models go to a scratch folder, not the user's cache.
+    env: { MODELPORT_CACHE_DIR: process.env.MODELPORT_CACHE_DIR ?? join(tmpdir(), 'modelport-test-cache') },
+  },
 })
