@@ -9,9 +9,9 @@ is needed and any input the float model takes, the quantized one takes too. What
 a quarter of the bytes on disk (a file that is mostly weights shrinks to about 0.25x; a tiny model,
 whose file is mostly names and structure, much less), to download, pull and roll out. What it costs:
 ONNX Runtime turns the weights back into float32 on every run (about twice the run time of a wide MLP,
-measured), and each weight is off by
-at most half a step of its channel's scale (max |w| / 127 / 2), which the outputs feel as a small error
-to be checked on real inputs (see docs/lifecycle.md for the measured figures).
+measured), and each weight is off by at most half a step of its channel's scale (max |w| / 127 / 2),
+which the outputs feel as a small error to be checked on real inputs (see docs/lifecycle.md for the
+measured figures).
 
 ONNX Runtime's own `quantize_dynamic` (Python) does more (int8 activations, MatMulInteger kernels)
 and is the tool to use where `pip install onnxruntime` works; this script is for machines where only
