@@ -2,7 +2,7 @@
  * Saved optimized graphs: saved once, reused on the next start with the same outputs as the original,
  * keyed on the model file, the session options and the CPU, and never a reason for a load to fail.
  */
-import { copyFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises'
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
@@ -172,6 +172,31 @@ describe('saved optimized graphs', () => {
     expect(warnings[0]).toMatch(/cannot be written \(ENOTDIR\)/)
   })
 
+  it('a graph that cannot be saved: the original is loaded, and saving is not tried again on the next start', async () => {
+    const directory = await newCache()
+    const saves: string[] = []
+    const create = (path: string, options: ort.InferenceSession.SessionOptions) => {
+      if (options.optimizedModelFilePath) {
+        saves.push(path)
+        return Promise.reject(new Error('No space left on device'))
+      }
+      return ort.InferenceSession.create(path, options)
+    }
+    for (let i = 0; i < 2; i++) {
+      const { session, outcome } = await createOptimizedSession(
+        simplenet,
+        OPTIONS,
+        { optimizedModelCache: directory },
+        { create },
+      )
+      expect(outcome).toBe('off')
+      expect(session.outputNames).toEqual(['y'])
+      await session.release()
+    }
+    expect(saves).toEqual([simplenet])
+    expect(await entries(directory)).toHaveLength(0)
+  })
+
   it('turned off, or with optimization disabled, nothing is saved', async () => {
     const directory = await newCache()
     const off = await createOptimizedSession(simplenet, OPTIONS, { optimizedModelCache: false })
@@ -201,20 +226,25 @@ describe('saved optimized graphs', () => {
       shape: [1, 3, 48, 192],
       data: randomInput([1, 3, 48, 192], 9).data as Float32Array,
     }
-    const answers: Float32Array[] = []
-    for (const load of [
-      () => loadOnnxModel(file, { optimizedModelCache: false }),
-      () => loadWorkerModel(file, { optimizedModelCache: directory }),
-      () => loadWorkerModel(file, { optimizedModelCache: directory }),
-      () => loadOnnxModel(file, { optimizedModelCache: directory }),
-    ]) {
-      const model = await load()
+    const answer = async (model: Awaited<ReturnType<typeof loadOnnxModel>>) => {
       const out = await model.run({ x: input }, [model.outputs[0]?.name as string])
-      answers.push(Object.values(out)[0]?.data as Float32Array)
       await model.dispose()
-      expect(await entries(directory)).toHaveLength(answers.length === 1 ? 0 : 1)
+      return Object.values(out)[0]?.data as Float32Array
     }
-    for (const answer of answers.slice(1))
-      expect(maxAbsDiff(answer, answers[0] as Float32Array)).toBeLessThanOrEqual(1e-6)
+    const want = await answer(await loadOnnxModel(file, { optimizedModelCache: false }))
+    const saved = await answer(await loadWorkerModel(file, { optimizedModelCache: directory }))
+    const [entry] = await entries(directory)
+    const path = join(directory, entry as string)
+    // Reuse refreshes the entry's time: set it back, and see which loads read it.
+    const past = new Date(Date.now() - 3_600_000)
+    const used = async () => (await stat(path)).mtimeMs > past.getTime() + 1_000
+    await utimes(path, past, past)
+    const fromWorker = await answer(await loadWorkerModel(file, { optimizedModelCache: directory }))
+    expect(await used()).toBe(true)
+    await utimes(path, past, past)
+    const inline = await answer(await loadOnnxModel(file, { optimizedModelCache: directory }))
+    expect(await used()).toBe(true)
+    expect(await entries(directory)).toEqual([entry])
+    for (const got of [saved, fromWorker, inline]) expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(1e-6)
   })
 })

@@ -11,9 +11,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { access, constants, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
+import { access, constants, mkdir, readdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { arch, cpus, homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { threadId } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 
@@ -40,6 +40,8 @@ export interface CacheContext {
   cpu?: string
   /** Told once per directory that cannot be used. */
   warn?: (message: string) => void
+  /** Creates a session; injectable so that tests can make saving fail. */
+  create?: (path: string, options: SessionOptions) => Promise<ort.InferenceSession>
 }
 
 type SessionOptions = ort.InferenceSession.SessionOptions
@@ -125,8 +127,9 @@ const UNUSED_ENTRY_MS = 30 * 24 * 3600_000
 const STALE_TEMPORARY_MS = 10 * 60_000
 
 /**
- * Keeps the directory to about one entry per model file in use: the model file's older entries go, and
- * so do entries unused for 30 days and temporary files left behind. Reuse refreshes an entry's time.
+ * Keeps the directory to about one entry per model file in use: the model file's older entries (saved
+ * graphs and markers) go, and so do entries unused for 30 days and temporary files left behind. Reuse
+ * refreshes an entry's time.
  */
 async function prune(directory: string, prefix: string, keep: string) {
   const now = Date.now()
@@ -135,11 +138,17 @@ async function prune(directory: string, prefix: string, keep: string) {
     const path = join(directory, name)
     const modified = (await stat(path).catch(() => undefined))?.mtimeMs
     if (modified === undefined) continue
-    const isEntry = name.endsWith('.onnx')
+    const isEntry = !name.endsWith('.tmp')
     const stale = now - modified > (isEntry ? UNUSED_ENTRY_MS : STALE_TEMPORARY_MS)
     if ((isEntry && name.startsWith(`${prefix}-`)) || stale) await rm(path, { force: true })
   }
 }
+
+const exists = (path: string) =>
+  stat(path).then(
+    (found) => found.isFile(),
+    () => false,
+  )
 
 /**
  * Creates a session for `file`, from its saved optimized graph when there is one for this file, ONNX
@@ -151,45 +160,41 @@ export async function createOptimizedSession(
   cache: OptimizedModelCacheOptions = {},
   context: CacheContext = {},
 ): Promise<{ session: ort.InferenceSession; outcome: CacheOutcome }> {
+  const create = context.create ?? ((path, given) => ort.InferenceSession.create(path, given))
+  const plain = async (outcome: CacheOutcome) => ({ session: await create(file, options), outcome })
   const directory = cache.optimizedModelCache ?? defaultCacheDirectory()
-  const level = options.graphOptimizationLevel ?? 'all'
-  if (
-    directory === false ||
-    level === 'disabled' ||
-    !(await usableDirectory(directory, context.warn ?? defaultWarn))
-  ) {
-    return { session: await ort.InferenceSession.create(file, options), outcome: 'off' }
-  }
+  if (directory === false || options.graphOptimizationLevel === 'disabled') return plain('off')
+  if (!(await usableDirectory(directory, context.warn ?? defaultWarn))) return plain('off')
+
   const { prefix, name } = await entryName(file, options, context.cpu ?? describeCpu())
   const saved = join(directory, name)
-  if (
-    await stat(saved).then(
-      (s) => s.isFile() && s.size > 0,
-      () => false,
-    )
-  ) {
+  if (await exists(saved)) {
     try {
       // Already optimized: optimizing again would only cost time.
-      const session = await ort.InferenceSession.create(saved, {
-        ...options,
-        graphOptimizationLevel: 'disabled',
-      })
+      const session = await create(saved, { ...options, graphOptimizationLevel: 'disabled' })
       await utimes(saved, new Date(), new Date()).catch(() => {})
       return { session, outcome: 'reused' }
     } catch {
       await rm(saved, { force: true })
-      return { session: await ort.InferenceSession.create(file, options), outcome: 'replaced' }
+      return plain('replaced')
     }
   }
+  // A graph that could not be saved once is not tried again on every start (each try costs a creation).
+  const unsaveable = saved.replace(/\.onnx$/, '.unsaveable')
+  if (await exists(unsaveable)) return plain('off')
+
   const temporary = join(directory, `${prefix}-${process.pid}-${threadId}-${randomUUID()}.tmp`)
   let session: ort.InferenceSession
   try {
-    session = await ort.InferenceSession.create(file, { ...options, optimizedModelFilePath: temporary })
+    session = await create(file, { ...options, optimizedModelFilePath: temporary })
   } catch {
     await rm(temporary, { force: true })
     // Saving can fail where loading does not (a full disk, a model too large for one file); a file that
     // cannot be loaded fails again here, with ONNX Runtime's own message.
-    return { session: await ort.InferenceSession.create(file, options), outcome: 'off' }
+    const loaded = await plain('off')
+    await writeFile(unsaveable, '').catch(() => {})
+    await prune(directory, prefix, basename(unsaveable))
+    return loaded
   }
   try {
     await rename(temporary, saved)
