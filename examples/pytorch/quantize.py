@@ -1,6 +1,6 @@
 """Weight-only int8 quantization of an ONNX model, with nothing but the `onnx` package and numpy.
 
-    /usr/bin/python3 examples/pytorch/quantize.py models/mlp/1/model.onnx models/mlp/2/model.onnx
+    /usr/bin/python3 examples/pytorch/quantize.py models/mlp/2/model.onnx models/mlp/3/model.onnx
 
 Every float32 weight of a MatMul, a Gemm or a Conv that is an initializer (a constant of the graph)
 becomes int8 with one scale per output channel, symmetric (zero point 0), and a DequantizeLinear node
