@@ -246,5 +246,6 @@ describe('saved optimized graphs', () => {
     expect(await used()).toBe(true)
     expect(await entries(directory)).toEqual([entry])
     for (const got of [saved, fromWorker, inline]) expect(maxAbsDiff(got, want)).toBeLessThanOrEqual(1e-6)
-  })
+    // Four sessions and two worker threads: slow when the machine is busy.
+  }, 60_000)
 })

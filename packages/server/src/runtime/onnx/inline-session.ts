@@ -60,17 +60,15 @@ export async function loadOnnxModel(file: string, options: OnnxOptions = {}): Pr
   // One intra-op thread without spinning by default: with more, idle workers spin on the core that
   // serves HTTP, and runs got 2-4x slower whenever the other core was busy.
   const spinning = options.spinning ? '1' : '0'
-  const { session } = await createOptimizedSession(
-    file,
-    {
-      intraOpNumThreads: options.intraOpThreads ?? 1,
-      interOpNumThreads: options.interOpThreads ?? 1,
-      executionMode: (options.interOpThreads ?? 1) > 1 ? 'parallel' : 'sequential',
-      graphOptimizationLevel: options.optimization ?? 'all',
-      extra: { session: { intra_op: { allow_spinning: spinning }, inter_op: { allow_spinning: spinning } } },
-    },
-    options,
-  )
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: options.intraOpThreads ?? 1,
+    interOpNumThreads: options.interOpThreads ?? 1,
+    executionMode: (options.interOpThreads ?? 1) > 1 ? 'parallel' : 'sequential',
+    graphOptimizationLevel: options.optimization ?? 'all',
+    extra: { session: { intra_op: { allow_spinning: spinning }, inter_op: { allow_spinning: spinning } } },
+  }
+  // From the saved optimized graph when there is one (see optimized-model-cache.ts).
+  const { session } = await createOptimizedSession(file, sessionOptions, options)
   const inputs = session.inputMetadata.map(describeValue)
   const outputs = session.outputMetadata.map(describeValue)
   return {
