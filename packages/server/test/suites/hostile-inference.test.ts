@@ -79,7 +79,12 @@ describe('output amplification', () => {
     const text = await answer.text()
     const ms = performance.now() - started
     const report = await watch.stop()
-    record('tile ×1024 as JSON (330 MB unbounded)', report, { ms: Math.round(ms), status: answer.status })
+    const settled = await server.settledRss()
+    record('tile ×1024 as JSON (330 MB unbounded)', report, {
+      ms: Math.round(ms),
+      status: answer.status,
+      rssAfter10sMiB: settled.lastMiB,
+    })
     expect(answer.status).toBe(413)
     expect(JSON.parse(text).error).toMatch(
       /^The response would be over the limit of 134217728 bytes \(maxOutputBytes\) at output 'y'/,
@@ -118,7 +123,11 @@ describe('output amplification', () => {
     const answer = await post(`/v2/models/${model}/infer`, body, headers)
     const text = await answer.text()
     const report = await watch.stop()
-    record(`${model} ×1024 binary (135 MB)`, report, { status: answer.status })
+    const settled = await server.settledRss()
+    record(`${model} ×1024 binary (135 MB)`, report, {
+      status: answer.status,
+      rssAfter10sMiB: settled.lastMiB,
+    })
     expect(answer.status).toBe(413)
     expect(JSON.parse(text)).toEqual({
       error:
