@@ -7,6 +7,7 @@
 import { threadId, workerData } from 'node:worker_threads'
 import { move, transferableSymbol, valueSymbol } from 'piscina'
 import { errorFields } from '../../errors.js'
+import { checkOutputLimit } from '../../tensors/output-limit.js'
 import type { RunTimes } from '../types.js'
 import { transferablesOf } from '../worker-pool.js'
 import { loadOnnxModel } from './inline-session.js'
@@ -28,6 +29,8 @@ export default async function handle(task: WorkerTask): Promise<WorkerReply | ob
   const times: RunTimes = { inputMs: 0, inferMs: 0, outputMs: 0 }
   try {
     const outputs = await model.run(task.inputs, task.outputs, { times })
+    // Refused here, so an answer over the response budget never crosses to the event loop's thread.
+    if (task.outputLimit) checkOutputLimit(task.outputs, outputs, task.outputLimit)
     const reply: WorkerReply = { kind: 'ran', outputs, times }
     return move({ [transferableSymbol]: transferablesOf(outputs), [valueSymbol]: reply })
   } catch (error) {

@@ -1,6 +1,6 @@
 /** What the event loop's thread and a model's worker threads say to each other. */
 import type { ErrorFields } from '../../errors.js'
-import type { HostTensor, RunTimes, TensorMetadata } from '../types.js'
+import type { HostTensor, OutputLimit, RunTimes, TensorMetadata } from '../types.js'
 import type { OnnxOptions } from './inline-session.js'
 
 /** Slots of `WorkerInit.loaded`: a thread marks slot `threadId % LOADED_SLOTS`. */
@@ -19,7 +19,7 @@ export interface WorkerInit {
 
 export type WorkerTask =
   | { kind: 'describe' }
-  | { kind: 'run'; inputs: Record<string, HostTensor>; outputs: string[] }
+  | { kind: 'run'; inputs: Record<string, HostTensor>; outputs: string[]; outputLimit?: OutputLimit }
   /** Ends the thread that takes it, as a crash would: for drills and tests of recovery. */
   | { kind: 'halt' }
 

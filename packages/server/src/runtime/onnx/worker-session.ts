@@ -79,7 +79,11 @@ export async function loadWorkerModel(file: string, options: WorkerModelOptions 
       let reply: WorkerReply
       try {
         const transferList = runOptions?.transfer ? transferablesOf(inputs) : undefined
-        reply = await pool.run({ kind: 'run', inputs, outputs }, { transferList })
+        const outputLimit = runOptions?.outputLimit
+        reply = await pool.run(
+          { kind: 'run', inputs, outputs, ...(outputLimit && { outputLimit }) },
+          { transferList },
+        )
       } catch (error) {
         // The worker running this request stopped (it crashed or was terminated); piscina starts a
         // replacement, and requests on the other workers are not affected.
