@@ -250,11 +250,21 @@ export function report(results: Results): string {
         times(o.c2.rps / o.c1.rps),
         ms(o.c1.p50),
         o.c1.cores === undefined ? '' : `${o.c1.cores.toFixed(2)} / ${o.c2.cores.toFixed(2)}`,
+        o.c2.loopUtilization === undefined ? '' : o.c2.loopUtilization.toFixed(3),
       ]
     })
     out.push(
       table(
-        ['models', 'OCR images/s c=1', 'c=2', 'c=4', 'c=2 / c=1', 'p50 c=1 ms', 'cores busy c=1 / c=2'],
+        [
+          'models',
+          'OCR images/s c=1',
+          'c=2',
+          'c=4',
+          'c=2 / c=1',
+          'p50 c=1 ms',
+          'cores busy c=1 / c=2',
+          'event loop c=2',
+        ],
         ocrRows,
       ),
     )

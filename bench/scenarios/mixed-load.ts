@@ -33,8 +33,11 @@ export interface MixedResults {
   weightBytes: number
   /** Per placement and background: chat and health latency, and the event loop's delay p99 (ms). */
   latency: Record<Placement, Record<Background, Record<Probe, Measured> & { loopDelayP99: number }>>
-  /** Per placement: OCR at concurrency 1, 2 and 4, each with the server's cores busy (CPU time / wall time). */
-  ocr: Record<Placement, Record<'c1' | 'c2' | 'c4', Measured & { cores: number }>>
+  /**
+   * Per placement: OCR at concurrency 1, 2 and 4, each with the server's cores busy (CPU time / wall
+   * time, every thread) and its event loop's utilization (the main thread's share of a core).
+   */
+  ocr: Record<Placement, Record<'c1' | 'c2' | 'c4', Measured & { cores: number; loopUtilization: number }>>
   /** The recognizer's bare `session.run` per second in one thread and in two at once (no server). */
   ceiling: { one: number; two: number }
 }
@@ -184,13 +187,15 @@ export async function mixedLoad(suite: Suite): Promise<MixedResults> {
       for (const connections of [1, 2, 4] as const) {
         // OCR requests take a good part of a second: longer runs, so each gets enough of them.
         const cpu = () => server.request<{ ms: number; at: number }>({ cpu: 'read' })
+        await server.request({ eventLoop: 'reset' })
         const before = await cpu()
         const measured = await run(suite.load, suite, ocrJob(url, connections), suite.seconds * 2)
         const after = await cpu()
+        const loop = await server.request<{ utilization: number }>({ eventLoop: 'read' })
         const cores = (after.ms - before.ms) / (after.at - before.at)
-        ocr[`c${connections}`] = { ...measured, cores }
+        ocr[`c${connections}`] = { ...measured, cores, loopUtilization: loop.utilization }
         suite.log(
-          `  (e) ${placement} OCR c=${connections}: ${Number(measured.rps).toFixed(2)} images/s, p50 ${Number(measured.p50).toFixed(0)} ms, ${cores.toFixed(2)} cores busy, ${measured.errors} errors`,
+          `  (e) ${placement} OCR c=${connections}: ${Number(measured.rps).toFixed(2)} images/s, p50 ${Number(measured.p50).toFixed(0)} ms, ${cores.toFixed(2)} cores busy (event loop ${loop.utilization.toFixed(3)}), ${measured.errors} errors`,
         )
       }
       results.ocr[placement] = ocr

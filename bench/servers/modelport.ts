@@ -1,5 +1,5 @@
 /** A modelport server for the suite: `--models DIR`, optional `--config FILE`, on 127.0.0.1. */
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import { startServer } from '@modelport/server'
 import type { ManagedModel } from '../../packages/server/src/lifecycle/managed-model.ts'
@@ -21,12 +21,21 @@ const server = await startServer({
 // The event loop's delay, for the mixed-load scenario: reset, then read its p99 in milliseconds.
 const loopDelay = monitorEventLoopDelay({ resolution: 1 })
 loopDelay.enable()
+// And its utilization over the same span: the share of the time the main thread was not waiting.
+let loopSince = performance.eventLoopUtilization()
 process.on('message', (message: { id: number; eventLoop?: 'reset' | 'read' }) => {
-  if (message.eventLoop === 'reset') loopDelay.reset()
+  if (message.eventLoop === 'reset') {
+    loopDelay.reset()
+    loopSince = performance.eventLoopUtilization()
+  }
   if (message.eventLoop)
     process.send?.({
       id: message.id,
-      result: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
+      result: {
+        p99: loopDelay.percentile(99) / 1e6,
+        max: loopDelay.max / 1e6,
+        utilization: performance.eventLoopUtilization(loopSince).utilization,
+      },
     })
 })
 // The CPU time the process used (every thread), for the mixed-load scenario: cores busy = its growth / wall time.
