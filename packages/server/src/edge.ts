@@ -11,17 +11,17 @@
  */
 import type { ExecutionContext } from 'hono'
 import { type App, createApp } from './app.js'
+import { hashApiKeys, splitApiKeys } from './config/api-keys.js'
 import { ConfigError } from './config/config-error.js'
 import { emptyConfig, type ModelportConfig } from './config/config-types.js'
 import { loadConfig, secretsOf } from './config/load-config.js'
-import { ModelportError } from './errors.js'
-import { hashApiKeys, splitApiKeys } from './http/api-keys.js'
+import { ModelportError } from './core/errors.js'
+import { redactingLog } from './core/redact.js'
 import type { AuthOptions } from './http/auth.js'
 import { errorBody } from './http/errors.js'
 import { DurableObjectRateLimiter, isDurableObjectNamespace } from './limits/durable-object-rate-limiter.js'
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js'
 import { type FetchFunction, webFetch } from './providers/provider-http.js'
-import { redactingLog } from './providers/redact.js'
 import { createRouter } from './routing/create-router.js'
 
 /** The bindings the edge entry reads. Every string binding can be named by `${NAME}` in the config. */

@@ -4,7 +4,7 @@
  * inside the body limit. Counting the boundary's occurrences is one native search through the bytes.
  */
 import type { Context } from 'hono'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
 
 /** A file and a few fields is all any endpoint reads; more parts than this are refused. */
 export const MAX_PARTS = 32

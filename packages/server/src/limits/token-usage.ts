@@ -5,7 +5,7 @@
  * client asks for it (`stream_options.include_usage`); otherwise the prompt and the streamed text are
  * estimated.
  */
-import type { ChatChunk, ChatCompletion, ChatRequest, EmbeddingsRequest } from '../providers/types.js'
+import type { ChatChunk, ChatCompletion, ChatRequest, EmbeddingsRequest } from '../core/provider.js'
 import type { OpenedStream } from '../routing/router.js'
 
 export const estimateTokens = (characters: number) => Math.ceil(characters / 4)

@@ -5,7 +5,7 @@
  */
 
 import type { ModelVersion } from '../lifecycle/model-version.js'
-import type { ModelEntry } from './registry.js'
+import type { ModelEntry } from './model-entry.js'
 import type { ModelSource } from './source.js'
 
 export interface ReloadPlan {

@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { RequestIdVariables } from 'hono/request-id'
 import { routePath } from 'hono/route'
-import type { Metrics } from './metrics.js'
+import type { Metrics } from '../core/metrics.js'
 
 declare module 'hono' {
   interface ContextVariableMap {

@@ -4,8 +4,8 @@
  * statuses, malformed answers), and `Retry-After` read in both of its forms plus `retry-after-ms`.
  */
 
-import { type AbortSignalLike, toAbortSignal } from '../cancellation.js'
-import { badRequest } from '../errors.js'
+import { type AbortSignalLike, toAbortSignal } from '../core/cancellation.js'
+import { badRequest } from '../core/errors.js'
 import { ProviderError } from './provider-error.js'
 import {
   type BodyLimit,

@@ -3,7 +3,7 @@
  * rollout API say: the stable version, a canary that takes a weight of the traffic, a shadow that is
  * sent a copy of a share of it, and when to roll a candidate back by itself. One parser for both.
  */
-import { MODEL_VERSION } from '../models/names.js'
+import { MODEL_VERSION } from '../lifecycle/model-names.js'
 
 export interface CanarySettings {
   version: string

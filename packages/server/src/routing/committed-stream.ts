@@ -3,8 +3,9 @@
  * from here on nothing falls back. Failures go to the caller as they are; the request's deadline is
  * released when the stream ends or is cancelled.
  */
+
+import type { ChatChunk, ChatStream } from '../core/provider.js'
 import { ProviderError } from '../providers/provider-error.js'
-import type { ChatChunk, ChatStream } from '../providers/types.js'
 import type { CircuitBreaker } from './circuit-breaker.js'
 import type { Deadline } from './deadline.js'
 

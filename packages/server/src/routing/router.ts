@@ -3,27 +3,27 @@
  * its targets with fallback, retries, circuit breakers and one deadline per request.
  */
 
-import type { AbortSignalLike } from '../cancellation.js'
-import { badRequest, notFound } from '../errors.js'
-import type { RoutingMetrics } from '../observability/metrics.js'
-import { createLocalProvider } from '../providers/local/index.js'
+import type { RetryPolicy, RouteTask } from '../config/config-types.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import { type Clock, systemClock } from '../core/clock.js'
+import { badRequest, notFound } from '../core/errors.js'
+import type { LocalChat } from '../core/local-chat.js'
+import type { LocalEmbeddings } from '../core/local-embeddings.js'
+import type { CircuitState, RoutingMetrics } from '../core/metrics.js'
 import type {
   ChatCompletion,
   ChatRequest,
   EmbeddingsRequest,
   EmbeddingsResponse,
   ProviderV1,
-} from '../providers/types.js'
-import type { LocalChat } from '../tasks/chat/types.js'
-import type { LocalEmbeddings } from '../tasks/types.js'
-import { CircuitBreakers, type CircuitSnapshot, type CircuitState } from './circuit-breaker.js'
-import { type Clock, systemClock } from './clock.js'
+} from '../core/provider.js'
+import { createLocalProvider } from '../providers/local/index.js'
+import { CircuitBreakers, type CircuitSnapshot } from './circuit-breaker.js'
 import { committedStream, type OpenedStream } from './committed-stream.js'
 import { type Deadline, startDeadline } from './deadline.js'
 import { callWithFallback, type RoutingLog } from './fallback.js'
 import { weightedOrder } from './load-balance.js'
-import type { RetryPolicy } from './retry-with-backoff.js'
-import type { Route, RouteTarget, RouteTask, RoutingTrace } from './route.js'
+import type { Route, RouteTarget, RoutingTrace } from './route.js'
 import { checkVectors, unsupported } from './target-checks.js'
 
 export type { OpenedStream } from './committed-stream.js'

@@ -4,18 +4,10 @@
  * As many runs at a time as the model can execute at once (one per worker thread, one for an inline
  * session); requests that arrive while every one is busy make the next batch (natural batching).
  */
-import { rateLimited, unavailable } from '../errors.js'
-import type { BatchingSettings } from './settings.js'
+import { rateLimited, unavailable } from '../core/errors.js'
+import type { BatchingSettings, Placement } from './settings.js'
 import { padDim1, sliceRows, stack, trimDim1 } from './stack.js'
-import type {
-  Execution,
-  ExecutionObserver,
-  HostTensor,
-  LoadedModel,
-  Placement,
-  RunOptions,
-  RunTimes,
-} from './types.js'
+import type { Execution, ExecutionObserver, HostTensor, LoadedModel, RunOptions, RunTimes } from './types.js'
 
 type Tensors = Record<string, HostTensor>
 

@@ -3,8 +3,8 @@
  * so the app stays free of Node-only code.
  */
 import type { components } from '@modelport/sdk'
-import type { AbortSignalLike } from '../cancellation.js'
-import type { RuntimeSettings } from './settings.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import type { Placement, RuntimeSettings } from './settings.js'
 
 export type Datatype = components['schemas']['Datatype']
 export type TensorMetadata = components['schemas']['TensorMetadata']
@@ -70,9 +70,6 @@ export interface RunOptions {
    */
   signal?: AbortSignalLike
 }
-
-/** Where a model's runs execute: on the event loop's thread, or in worker threads of their own. */
-export type Placement = 'inline' | 'worker'
 
 /**
  * A model loaded into a runtime, ready to run. The optional fields are capabilities that some

@@ -11,7 +11,7 @@ import {
   littleEndianBytes,
   type TypedArrayClass,
 } from '@modelport/sdk'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
 import type { Datatype, HostTensor, TensorMetadata } from '../runtime/types.js'
 import { checkCarried, checkDeclared, type TensorLimits } from './codec.js'
 import { utf8Length } from './output-budget.js'

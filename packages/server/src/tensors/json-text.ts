@@ -5,7 +5,7 @@
  * 64-bit integers beyond ±2^53 decimal strings, as `toJsonData` does.
  */
 import { fromFloat16Bits } from '@modelport/sdk'
-import { inSlices } from '../limits/next-turn.js'
+import { inSlices } from '../core/next-turn.js'
 import type { HostTensor } from '../runtime/types.js'
 import type { OutputBudget } from './output-budget.js'
 

@@ -3,7 +3,7 @@
  * larger than its inputs, so the response is measured before it is written: exactly for binary outputs,
  * from below for JSON ones (whose text is then counted as it grows), and refused with a 413 once over.
  */
-import { tooLarge } from '../errors.js'
+import { tooLarge } from '../core/errors.js'
 import type { HostTensor } from '../runtime/types.js'
 
 export class OutputBudget {

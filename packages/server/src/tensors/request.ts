@@ -3,7 +3,7 @@
  * extension, checked against the model; and the response in the form each output asked for.
  */
 import { type components, joinBinaryBody } from '@modelport/sdk'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
 import type { HostTensor, TensorMetadata } from '../runtime/types.js'
 import { binarySize, decodeBinaryInput, encodeBinary } from './binary.js'
 import { decodeInput, encodeOutput, type TensorLimits } from './codec.js'

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { hashApiKey, hashApiKeys, splitApiKeys } from '../../src/http/api-keys.js'
+import { hashApiKey, hashApiKeys, splitApiKeys } from '../../src/config/api-keys.js'
 import { digestsEqual } from '../../src/http/auth.js'
 import { createPrometheusMetrics } from '../../src/observability/prometheus-metrics.js'
 import { operations } from '../docs/operations.js'

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tinyBertModel, tinyBertTokenizer } from '../../scripts/tiny-bert.js'
-import { ModelportError } from '../../src/errors.js'
+import { ModelportError } from '../../src/core/errors.js'
 import { ModelRegistry } from '../../src/models/registry.js'
 import { type ScanResult, scanRepository } from '../../src/models/repository.js'
 import { onnxLoader } from '../../src/runtime/onnx/session.js'

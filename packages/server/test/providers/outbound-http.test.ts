@@ -6,10 +6,10 @@
 import { createServer, type Server } from 'node:http'
 import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Cancellation } from '../../src/cancellation.js'
 import { defaultHttp } from '../../src/config/config-types.js'
-import { createOutboundHttp } from '../../src/outbound-http.js'
+import { Cancellation } from '../../src/core/cancellation.js'
 import type { FetchFunction } from '../../src/providers/provider-http.js'
+import { createOutboundHttp } from '../../src/providers/undici-fetch.js'
 import { eventually, type FakeUpstream, startFakeUpstream } from '../support/fake-upstream.js'
 import { unresponsiveListener } from '../support/unresponsive-listener.js'
 

@@ -1,6 +1,6 @@
 /** Rule 7's first line of defence: keys, and things that look like keys, never leave in text. */
 import { describe, expect, it } from 'vitest'
-import { redactingLog, redactSecrets } from '../../src/providers/redact.js'
+import { redactingLog, redactSecrets } from '../../src/core/redact.js'
 
 describe('redactSecrets', () => {
   it.each([

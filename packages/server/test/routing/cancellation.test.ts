@@ -1,6 +1,6 @@
 /** The routing path's cancellation: AbortSignal semantics without an EventTarget per request. */
 import { describe, expect, it } from 'vitest'
-import { Cancellation, childCancellation, toAbortSignal } from '../../src/cancellation.js'
+import { Cancellation, childCancellation, toAbortSignal } from '../../src/core/cancellation.js'
 
 describe('Cancellation', () => {
   it('aborts once, calling each listener once in the order added, with the first reason kept', () => {

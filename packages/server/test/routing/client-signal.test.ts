@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import type { AbortSignalLike } from '../../src/cancellation.js'
+import type { AbortSignalLike } from '../../src/core/cancellation.js'
 import { clientSignal } from '../../src/http/client-signal.js'
 import { eventually } from '../support/fake-upstream.js'
 

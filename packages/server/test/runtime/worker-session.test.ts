@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DataType, writeModel } from '../../scripts/onnx-writer.js'
 import { mlpModel, mulberry32, SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
-import { ModelportError } from '../../src/errors.js'
+import { ModelportError } from '../../src/core/errors.js'
 import { loadOnnxModel, loadWorkerModel } from '../../src/runtime/onnx/session.js'
 import type { HostTensor, LoadedModel } from '../../src/runtime/types.js'
 

@@ -4,7 +4,14 @@
  * server does not know (tools, response_format, …) travel untouched.
  */
 
-import { childCancellation } from '../../cancellation.js'
+import { childCancellation } from '../../core/cancellation.js'
+import type {
+  CallOptions,
+  ChatCompletion,
+  ChatRequest,
+  EmbeddingsResponse,
+  ProviderV1,
+} from '../../core/provider.js'
 import { decodeEmbedding } from '../embedding-base64.js'
 import {
   type FetchFunction,
@@ -16,7 +23,6 @@ import {
   webFetch,
 } from '../provider-http.js'
 import { chatStreamOf } from '../provider-stream.js'
-import type { CallOptions, ChatCompletion, ChatRequest, EmbeddingsResponse, ProviderV1 } from '../types.js'
 import { openAICompatibleChunks } from './openai-compatible-stream.js'
 
 export interface OpenAICompatibleOptions {

@@ -5,7 +5,7 @@
  * generations it held; the next generation starts a new one.
  */
 import { type ResourceLimits, Worker } from 'node:worker_threads'
-import { badRequest, rateLimited, unavailable } from '../../errors.js'
+import { badRequest, rateLimited, unavailable } from '../../core/errors.js'
 import { runningFromSource, threadStart } from '../worker-pool.js'
 import type {
   FinishReason,

@@ -6,7 +6,7 @@
  */
 import { workerData } from 'node:worker_threads'
 import { move, transferableSymbol, valueSymbol } from 'piscina'
-import { errorFields } from '../../errors.js'
+import { errorFields } from '../../core/errors.js'
 import type { RunTimes } from '../types.js'
 import { transferablesOf } from '../worker-pool.js'
 import { loadOnnxModel } from './inline-session.js'

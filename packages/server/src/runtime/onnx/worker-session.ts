@@ -9,7 +9,7 @@
  * process when a thread is terminated mid-run. So runs are never cut; a model is disposed only once its
  * runs have finished (the model's life cycle drains it first).
  */
-import { errorFromFields, unavailable } from '../../errors.js'
+import { errorFromFields, unavailable } from '../../core/errors.js'
 import type { HostTensor, LoadedModel, RunOptions } from '../types.js'
 import { runningFromSource, transferablesOf, workerPool } from '../worker-pool.js'
 import type { OnnxOptions } from './inline-session.js'

@@ -4,12 +4,12 @@
  */
 import { Hono } from 'hono'
 import type { RequestIdVariables } from 'hono/request-id'
+import type { EmbeddingsRequest, EmbeddingsResponse } from '../core/provider.js'
 import { EmbeddingsRequest as validateEmbeddingsRequest } from '../generated/validators.js'
 import { readJson } from '../http/body.js'
 import { clientSignal } from '../http/client-signal.js'
 import { estimateEmbeddingsTokens, usedTokens } from '../limits/token-usage.js'
 import { encodeEmbedding } from '../providers/embedding-base64.js'
-import type { EmbeddingsRequest, EmbeddingsResponse } from '../providers/types.js'
 import type { RoutingTrace } from '../routing/route.js'
 import type { Router } from '../routing/router.js'
 import { setRoutingHeaders } from './routing-headers.js'

@@ -7,6 +7,9 @@
 /** How one upstream attempt ended: answered, failed (retryable), refused by it (client error), or skipped. */
 export type AttemptOutcome = 'success' | 'failure' | 'client_error' | 'circuit_open'
 
+/** A target's circuit breaker: closed (serving), open (skipped) or half-open (one probe let through). */
+export type CircuitState = 'closed' | 'open' | 'half-open'
+
 /** What routing reports. */
 export interface RoutingMetrics {
   attempt(target: string, outcome: AttemptOutcome): void

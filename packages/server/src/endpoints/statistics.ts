@@ -4,8 +4,9 @@
  */
 import type { components } from '@modelport/sdk'
 import { Hono } from 'hono'
+import type { ModelVersion } from '../lifecycle/model-version.js'
 import type { BatchSizeStatistics } from '../lifecycle/statistics.js'
-import type { ModelRegistry, VersionEntry } from '../models/registry.js'
+import type { ModelRegistry } from '../models/registry.js'
 import type { QualityMonitor } from '../quality/quality-monitor.js'
 import { qualityStatistics } from '../quality/quality-statistics.js'
 
@@ -25,7 +26,7 @@ function batchStatistics(batches: Map<number, BatchSizeStatistics>): BatchStatis
     }))
 }
 
-function describe(name: string, version: VersionEntry, quality?: QualityMonitor): ModelStatistics {
+function describe(name: string, version: ModelVersion, quality?: QualityMonitor): ModelStatistics {
   const { statistics } = version.managed
   const judged = quality?.of(name, version.version)
   return {

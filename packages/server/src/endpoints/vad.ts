@@ -4,7 +4,7 @@
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
-import { badRequest, ModelportError, unsupportedMedia } from '../errors.js'
+import { badRequest, ModelportError, unsupportedMedia } from '../core/errors.js'
 import { clientSignal } from '../http/client-signal.js'
 import { readForm } from '../http/multipart.js'
 import type { Admission } from '../limits/admission.js'

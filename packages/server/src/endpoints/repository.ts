@@ -5,7 +5,7 @@
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
 import {
   type Validator,
   RepositoryIndexRequest as validateIndexRequest,
@@ -13,7 +13,8 @@ import {
 } from '../generated/validators.js'
 import { checkBody } from '../http/body.js'
 import { requireAdmin } from '../http/require-admin.js'
-import type { ModelRegistry, VersionEntry } from '../models/registry.js'
+import type { ModelVersion } from '../lifecycle/model-version.js'
+import type { ModelRegistry } from '../models/registry.js'
 
 type Schemas = components['schemas']
 type IndexState = Schemas['RepositoryIndexEntry']['state']
@@ -32,7 +33,7 @@ async function readOptionalJson<T>(c: Context, validate: Validator): Promise<T> 
 }
 
 /** A version released when idle still takes requests (it loads for the next one), so it counts as ready. */
-function indexState(version: VersionEntry): IndexState {
+function indexState(version: ModelVersion): IndexState {
   if (version.accepting) return version.state === 'loading' ? 'LOADING' : 'READY'
   return version.state === 'loading' ? 'LOADING' : 'UNAVAILABLE'
 }

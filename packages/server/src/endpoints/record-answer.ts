@@ -1,7 +1,8 @@
 /** Hands an answered tensor request to the quality monitor, with its shadow's answer once that is in. */
+
+import type { QualityMonitor } from '../quality/quality-monitor.js'
 import { RoutedModel } from '../rollout/routed-model.js'
-import type { AnsweredRequest } from '../routes/inference.js'
-import type { QualityMonitor } from './quality-monitor.js'
+import type { AnsweredRequest } from './inference.js'
 
 export function recordAnswer(quality: QualityMonitor, answered: AnsweredRequest): void {
   const { id, model, version, inputs, output, outputName, ran } = answered

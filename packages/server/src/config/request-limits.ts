@@ -2,7 +2,7 @@
  * The size limits every request is held to, in one place: the config file's `limits` section sets them,
  * and each refusal (413 for sizes, 400 for counts) names the setting and its value.
  */
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
 
 declare module 'hono' {
   interface ContextVariableMap {

@@ -1,11 +1,11 @@
 /** `POST /v1/chat/completions`: OpenAI-compatible chat over routed providers, JSON or server-sent events. */
 import { Hono } from 'hono'
 import type { RequestIdVariables } from 'hono/request-id'
+import type { ChatRequest } from '../core/provider.js'
 import { ChatCompletionRequest as validateChatRequest } from '../generated/validators.js'
 import { readJson } from '../http/body.js'
 import { clientSignal } from '../http/client-signal.js'
 import { chatTokens, meterChatStream } from '../limits/token-usage.js'
-import type { ChatRequest } from '../providers/types.js'
 import type { RoutingTrace } from '../routing/route.js'
 import type { Router } from '../routing/router.js'
 import { chatEventStream, type StreamLog } from './chat-event-stream.js'

@@ -10,14 +10,9 @@
 import { pipeline, type Readable } from 'node:stream'
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib'
 import { Agent, type Dispatcher } from 'undici'
-import type { AbortSignalLike } from './cancellation.js'
-import type { HttpConfig } from './config/config-types.js'
-import {
-  type FetchFunction,
-  MAX_REDIRECTS,
-  redirectHeaders,
-  type UpstreamResponse,
-} from './providers/provider-http.js'
+import type { HttpConfig } from '../config/config-types.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import { type FetchFunction, MAX_REDIRECTS, redirectHeaders, type UpstreamResponse } from './provider-http.js'
 import {
   BodyCollector,
   type BodyLimit,
@@ -25,7 +20,7 @@ import {
   declaredOver,
   effectiveLimit,
   ResponseTooLargeError,
-} from './providers/response-limit.js'
+} from './response-limit.js'
 
 export interface OutboundHttp {
   fetch: FetchFunction

@@ -2,7 +2,7 @@
  * What the router needs from local task models. The embeddings task (tasks/embeddings) implements
  * `LocalEmbeddings`; the `local` provider adapts it to `ProviderV1`.
  */
-import type { AbortSignalLike } from '../cancellation.js'
+import type { AbortSignalLike } from './cancellation.js'
 
 export interface EmbedResult {
   /** One L2-normalized vector per input, in input order. */

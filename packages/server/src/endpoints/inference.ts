@@ -4,7 +4,7 @@
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import { tooLarge } from '../errors.js'
+import { tooLarge } from '../core/errors.js'
 import {
   InferenceRequest as validateInferenceRequest,
   InferenceRequestHeader as validateInferenceRequestHeader,

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
 
 /** Model names are plain identifiers, so nothing from a request can reach the file system as a path. */
 export const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/

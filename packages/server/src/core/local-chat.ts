@@ -2,8 +2,8 @@
  * What the router needs from local chat models: `OnnxLocalChat` implements it on Node, and the
  * `local` provider adapts it to `ProviderV1`. Runtime-agnostic: nothing here imports a runtime.
  */
-import type { AbortSignalLike } from '../../cancellation.js'
-import type { ChatCompletion, ChatRequest, ChatStream } from '../../providers/types.js'
+import type { AbortSignalLike } from './cancellation.js'
+import type { ChatCompletion, ChatRequest, ChatStream } from './provider.js'
 
 export type LocalChatState = 'loading' | 'ready' | 'unavailable'
 

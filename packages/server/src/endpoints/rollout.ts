@@ -5,7 +5,7 @@
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
 import { RolloutSettings as validateRolloutSettings } from '../generated/validators.js'
 import { readJson } from '../http/body.js'
 import { requireAdmin } from '../http/require-admin.js'

@@ -4,7 +4,7 @@
  * composes them. Requests and results are the contract's OpenAI shapes.
  */
 import type { components } from '@modelport/sdk'
-import type { AbortSignalLike } from '../cancellation.js'
+import type { AbortSignalLike } from './cancellation.js'
 
 type Schemas = components['schemas']
 export type ChatRequest = Schemas['ChatCompletionRequest']

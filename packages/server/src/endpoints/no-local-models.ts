@@ -5,7 +5,7 @@
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
-import { ModelportError } from '../errors.js'
+import { ModelportError } from '../core/errors.js'
 import { errorBody } from '../http/errors.js'
 
 type Schemas = components['schemas']

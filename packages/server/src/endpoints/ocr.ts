@@ -4,7 +4,7 @@
  */
 import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
-import { badRequest, tooLarge, unsupportedMedia } from '../errors.js'
+import { badRequest, tooLarge, unsupportedMedia } from '../core/errors.js'
 import { OcrJsonRequest as validateOcrJsonRequest } from '../generated/validators.js'
 import { readJson } from '../http/body.js'
 import { bodyLimit } from '../http/body-limit.js'

@@ -5,8 +5,8 @@
  * A client that goes away cancels the stream, which aborts the upstream.
  */
 import type { Context } from 'hono'
+import type { ChatChunk } from '../core/provider.js'
 import { ProviderError } from '../providers/provider-error.js'
-import type { ChatChunk } from '../providers/types.js'
 import { DeadlineExceededError } from '../routing/deadline.js'
 import type { OpenedStream } from '../routing/router.js'
 

@@ -1,8 +1,9 @@
 /** `GET /v1/models` and `GET /v1/models/{model}`, in the OpenAI list shape plus task, backends, versions and state. */
 import type { components } from '@modelport/sdk'
 import { Hono } from 'hono'
-import { notFound } from '../errors.js'
-import type { ModelEntry, ModelRegistry } from '../models/registry.js'
+import { notFound } from '../core/errors.js'
+import type { ModelEntry } from '../models/model-entry.js'
+import type { ModelRegistry } from '../models/registry.js'
 import type { Router } from '../routing/router.js'
 import { describeRoute } from './route-models.js'
 

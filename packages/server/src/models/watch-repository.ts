@@ -4,7 +4,7 @@
  * in bursts while files are copied, so each model waits `debounceMs` after its last change.
  */
 import { existsSync, type FSWatcher, watch } from 'node:fs'
-import { MODEL_NAME } from '../models/names.js'
+import { MODEL_NAME } from '../lifecycle/model-names.js'
 
 export interface RepositoryWatcher {
   close(): void

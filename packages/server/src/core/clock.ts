@@ -2,7 +2,7 @@
  * Time as a parameter: the router reads the clock and sets timers only through a `Clock`, so tests can
  * count live timers or drive time themselves.
  */
-import type { AbortSignalLike } from '../cancellation.js'
+import type { AbortSignalLike } from './cancellation.js'
 
 export interface Clock {
   now(): number
