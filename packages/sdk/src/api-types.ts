@@ -1,15 +1,7 @@
 /** The request and answer types of the client's methods, from the generated contract. */
 import type { components, operations } from './generated/openapi.js'
+import type { Body, Json, Query } from './operation-types.js'
 import type { BinaryInput } from './uploads.js'
-
-/** The JSON answer of an operation's 200. */
-export type Json<Op> = Op extends { responses: { 200: { content: { 'application/json': infer T } } } }
-  ? T
-  : never
-/** The JSON request body of an operation. */
-type Body<Op> = Op extends { requestBody: { content: { 'application/json': infer T } } } ? T : never
-/** The query parameters of an operation. */
-type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never
 
 type Schemas = components['schemas']
 export type Model = Schemas['Model']

@@ -12,7 +12,6 @@ import type {
   ChatCompletionRequest,
   EmbeddingsRequest,
   EmbeddingsResponse,
-  Json,
   OcrRequest,
   OcrResponse,
   ServerMetadata,
@@ -29,6 +28,7 @@ import {
 import { type ClientRequest, clientRequest } from './core.js'
 import type { operations } from './generated/openapi.js'
 import { type InferContext, type InferRequest, type InferResult, infer, modelPath } from './infer.js'
+import type { Json } from './operation-types.js'
 import { abortable } from './retry.js'
 import { createStream } from './stream.js'
 import { imageType } from './uploads.js'
@@ -171,21 +171,7 @@ export function createModelport(options: ClientOptions) {
 
 export type Modelport = ReturnType<typeof createModelport>
 export { ApiPromise } from './api-promise.js'
-export type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-  EmbeddingsRequest,
-  EmbeddingsResponse,
-  Model,
-  ModelList,
-  ModelMetadata,
-  OcrRequest,
-  OcrResponse,
-  ServerMetadata,
-  VadRequest,
-  VadResponse,
-} from './api-types.js'
+export type * from './api-types.js'
 export type { ClientOptions, HeaderValues, RequestOptions, WithResponse } from './client.js'
 export { embeddingVector } from './embeddings.js'
 export * from './errors.js'

@@ -3,15 +3,19 @@
  * (openai-compatible, anthropic, huggingface) and the local ONNX runtime implement it; the router
  * composes them. Requests and results are the contract's OpenAI shapes.
  */
-import type { components } from '@modelport/sdk'
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+} from '@modelport/sdk'
 import type { AbortSignalLike } from './cancellation.js'
 
-type Schemas = components['schemas']
-export type ChatRequest = Schemas['ChatCompletionRequest']
-export type ChatCompletion = Schemas['ChatCompletion']
-export type ChatChunk = Schemas['ChatCompletionChunk']
-export type EmbeddingsRequest = Schemas['EmbeddingsRequest']
-export type EmbeddingsResponse = Schemas['EmbeddingsResponse']
+// The SDK's names for the contract's shapes, under the shorter names the server has always used.
+export type { ChatCompletion, EmbeddingsRequest, EmbeddingsResponse }
+export type ChatRequest = ChatCompletionRequest
+export type ChatChunk = ChatCompletionChunk
 
 export interface CallOptions {
   /** The provider's own model id for this target (the route maps aliases to it). */

@@ -5,10 +5,9 @@
  * A client that goes away cancels the stream, which aborts the upstream.
  */
 import type { Context } from 'hono'
-import type { ChatChunk } from '../core/provider.js'
+import type { ChatChunk, ChatStream } from '../core/provider.js'
 import { ProviderError } from '../providers/provider-error.js'
 import { DeadlineExceededError } from '../routing/deadline.js'
-import type { OpenedStream } from '../routing/router.js'
 
 export interface StreamLog {
   error(message: string, fields?: Record<string, unknown>): void
@@ -28,12 +27,7 @@ export function streamErrorBody(error: unknown) {
   return { error: { ...described, type: 'upstream_error', param: null } }
 }
 
-export function chatEventStream(
-  c: Context,
-  stream: OpenedStream,
-  log: StreamLog,
-  requestId: string,
-): Response {
+export function chatEventStream(c: Context, stream: ChatStream, log: StreamLog, requestId: string): Response {
   const encoder = new TextEncoder()
   const iterator = stream[Symbol.asyncIterator]()
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) =>

@@ -18,3 +18,17 @@ export interface ModelEntry {
   /** Versions in ascending numeric order; the newest that takes requests is served by default. */
   readonly versions: ModelVersion[]
 }
+
+/** The entry for a model's source: its settings, `created` (seconds) and its versions, in order. */
+export function entryOf(source: ModelSource, created: number, versions: ModelVersion[]): ModelEntry {
+  return {
+    name: source.name,
+    task: source.task,
+    origin: source.origin,
+    ...(source.runtime && { runtime: source.runtime }),
+    ...(source.embeddings && { embeddings: source.embeddings }),
+    ...(source.keepAliveMs !== undefined && { keepAliveMs: source.keepAliveMs }),
+    created,
+    versions,
+  }
+}

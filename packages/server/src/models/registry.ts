@@ -11,7 +11,7 @@ import { checkModelName, checkVersion } from '../lifecycle/model-names.js'
 import { ModelVersion } from '../lifecycle/model-version.js'
 import { Rollouts } from '../rollout/rollouts.js'
 import type { LoadedModel, ModelLoader } from '../runtime/types.js'
-import type { ModelEntry } from './model-entry.js'
+import { entryOf, type ModelEntry } from './model-entry.js'
 import { planReload } from './reload-plan.js'
 import type { ModelSource, ModelSourceReader } from './source.js'
 
@@ -82,16 +82,7 @@ export class ModelRegistry {
       const versions = [...source.versions.keys()]
         .sort(byNumber)
         .map((version) => this.#version(source, version, source.versions.get(version) as string))
-      this.#entries.set(source.name, {
-        name: source.name,
-        task: source.task,
-        origin: source.origin,
-        ...(source.runtime && { runtime: source.runtime }),
-        ...(source.embeddings && { embeddings: source.embeddings }),
-        ...(source.keepAliveMs !== undefined && { keepAliveMs: source.keepAliveMs }),
-        created: Math.floor(this.#now() / 1000),
-        versions,
-      })
+      this.#entries.set(source.name, entryOf(source, Math.floor(this.#now() / 1000), versions))
       this.rollouts.configure(source.name, source.rollout, [...source.versions.keys()])
       this.#onSource?.(source.name, source)
     }

@@ -13,20 +13,19 @@ import type { CircuitState, RoutingMetrics } from '../core/metrics.js'
 import type {
   ChatCompletion,
   ChatRequest,
+  ChatStream,
   EmbeddingsRequest,
   EmbeddingsResponse,
   ProviderV1,
 } from '../core/provider.js'
 import { createLocalProvider } from '../providers/local/index.js'
 import { CircuitBreakers, type CircuitSnapshot } from './circuit-breaker.js'
-import { committedStream, type OpenedStream } from './committed-stream.js'
+import { committedStream } from './committed-stream.js'
 import { type Deadline, startDeadline } from './deadline.js'
 import { callWithFallback, type RoutingLog } from './fallback.js'
 import { weightedOrder } from './load-balance.js'
 import type { Route, RouteTarget, RoutingTrace } from './route.js'
 import { checkVectors, unsupported } from './target-checks.js'
-
-export type { OpenedStream } from './committed-stream.js'
 
 export interface RouterOptions {
   routes: Route[]
@@ -164,7 +163,7 @@ export class Router {
    * Opens a stream and reads its first chunk before committing: until then a failure may still fall
    * back. The deadline keeps running until the stream ends or is cancelled.
    */
-  async chatStream(route: Route, request: ChatRequest, context: CallContext): Promise<OpenedStream> {
+  async chatStream(route: Route, request: ChatRequest, context: CallContext): Promise<ChatStream> {
     const deadline = startDeadline(route.deadlineMs, { parent: context.signal, clock: this.#clock })
     try {
       const { value, target } = await this.#fallback(route, context, deadline, async (target, signal) => {
