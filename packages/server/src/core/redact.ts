@@ -3,6 +3,8 @@
  * others the whole header), so every upstream text passes through here before it reaches an error, a
  * response or a log line; the `SecretScanner` finds configured keys in their variant forms too.
  */
+
+import type { LogMethod } from './log.js'
 import { REDACTED, SecretScanner } from './secret-scanner.js'
 
 // Key-like tokens (OpenAI, Anthropic, Groq, Hugging Face, xAI, … prefixes, masked echoes such as
@@ -60,8 +62,6 @@ export function redactValue(value: unknown, secrets: readonly string[]): unknown
   }
   return value
 }
-
-type LogMethod = (message: string, fields?: Record<string, unknown>) => void
 
 /** Wraps a logger so no line it writes can carry one of `secrets`, in any of their variant forms. */
 export function redactingLog<L extends { [K in keyof L]: LogMethod }>(log: L, secrets: readonly string[]): L {
