@@ -13,6 +13,7 @@ import { chatRoutes } from './endpoints/chat.js'
 import { type DocsOptions, docsRoutes } from './endpoints/docs.js'
 import { embeddingsRoutes } from './endpoints/embeddings.js'
 import { feedbackRoutes } from './endpoints/feedback.js'
+import { healthRoutes } from './endpoints/health.js'
 import { inferenceRoutes } from './endpoints/inference.js'
 import { metricsRoutes } from './endpoints/metrics.js'
 import { modelRoutes } from './endpoints/models.js'
@@ -126,6 +127,10 @@ export function createApp(options: AppOptions) {
       }),
     ],
   }
+  app.route(
+    '/',
+    healthRoutes(() => options.registry?.serving ?? true),
+  )
   app.route('/', docsRoutes(options.docs))
   if (metrics?.render) app.route('/', metricsRoutes(metrics.render))
   const router =

@@ -1,5 +1,5 @@
 /**
- * The Open Inference Protocol v2 core: server and model metadata, health, and tensor inference in JSON
+ * The Open Inference Protocol v2 core: server and model metadata and tensor inference, in JSON
  * or with the binary tensor data extension.
  */
 import type { components } from '@modelport/sdk'
@@ -186,11 +186,6 @@ export function inferenceRoutes({
 
   return new Hono()
     .get('/v2', (c) => c.json(server satisfies Schemas['ServerMetadata']))
-    .get('/v2/health/live', (c) => c.json({ live: true } satisfies Schemas['LiveResponse']))
-    .get('/v2/health/ready', (c) => {
-      const ready = registry.serving
-      return c.json({ ready } satisfies Schemas['ReadyResponse'], ready ? 200 : 503)
-    })
     .get('/v2/models/:model', metadata)
     .get('/v2/models/:model/versions/:version', metadata)
     .get('/v2/models/:model/ready', ready)

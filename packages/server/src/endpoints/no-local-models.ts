@@ -1,6 +1,6 @@
 /**
- * The local-model endpoints of a server that has no model registry (the edge build): health and server
- * metadata still answer, and every endpoint that would run a local model answers a 404 that says why,
+ * The local-model endpoints of a server that has no model registry (the edge build): server metadata
+ * still answers (health is `health.ts`, as on every server), and every endpoint that would run a local model answers a 404 that says why,
  * rather than a bare "no route". A 404, not a 5xx: retrying cannot help, and clients do not retry it.
  */
 import type { components } from '@modelport/sdk'
@@ -22,8 +22,6 @@ function noLocalModels(c: Context) {
 export function noLocalModelsRoutes(server: { name: string; version: string }) {
   return new Hono()
     .get('/v2', (c) => c.json({ ...server, extensions: [] } satisfies Schemas['ServerMetadata']))
-    .get('/v2/health/live', (c) => c.json({ live: true } satisfies Schemas['LiveResponse']))
-    .get('/v2/health/ready', (c) => c.json({ ready: true } satisfies Schemas['ReadyResponse']))
     .all('/v2/*', noLocalModels)
     .post('/v1/ocr', noLocalModels)
     .post('/v1/audio/vad', noLocalModels)

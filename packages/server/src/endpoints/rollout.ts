@@ -4,7 +4,7 @@
  * server has keys each needs an admin key, as loading and unloading do.
  */
 import type { components } from '@modelport/sdk'
-import { type Context, Hono } from 'hono'
+import { Hono } from 'hono'
 import { badRequest } from '../core/errors.js'
 import { RolloutSettings as validateRolloutSettings } from '../generated/validators.js'
 import { readJson } from '../http/body.js'
@@ -31,15 +31,13 @@ function answer(model: string, view: RolloutView): Rollout {
 
 export function rolloutRoutes(registry: ModelRegistry) {
   const { rollouts } = registry
-  const path = '/v2/repository/models/:model/rollout'
-  const model = (c: Context) => registry.entry(c.req.param('model') as string)
   return new Hono()
-    .get(path, requireAdmin, (c) => {
-      const { name } = model(c)
+    .get('/v2/repository/models/:model/rollout', requireAdmin, (c) => {
+      const { name } = registry.entry(c.req.param('model'))
       return c.json(answer(name, rollouts.describe(name)))
     })
-    .put(path, requireAdmin, async (c) => {
-      const entry = model(c)
+    .put('/v2/repository/models/:model/rollout', requireAdmin, async (c) => {
+      const entry = registry.entry(c.req.param('model'))
       const body = await readJson<unknown>(c, validateRolloutSettings)
       let settings: ReturnType<typeof parseRolloutSettings>
       try {
@@ -52,17 +50,17 @@ export function rolloutRoutes(registry: ModelRegistry) {
       const view = rollouts.set(entry.name, settings, versions, registry.version(entry.name).version)
       return c.json(answer(entry.name, view))
     })
-    .delete(path, requireAdmin, (c) => {
-      const { name } = model(c)
+    .delete('/v2/repository/models/:model/rollout', requireAdmin, (c) => {
+      const { name } = registry.entry(c.req.param('model'))
       rollouts.clear(name)
       return c.json(answer(name, rollouts.describe(name)))
     })
-    .post(`${path}/promote`, requireAdmin, (c) => {
-      const { name } = model(c)
+    .post('/v2/repository/models/:model/rollout/promote', requireAdmin, (c) => {
+      const { name } = registry.entry(c.req.param('model'))
       return c.json(answer(name, rollouts.promote(name)))
     })
-    .post(`${path}/rollback`, requireAdmin, (c) => {
-      const { name } = model(c)
+    .post('/v2/repository/models/:model/rollout/rollback', requireAdmin, (c) => {
+      const { name } = registry.entry(c.req.param('model'))
       return c.json(answer(name, rollouts.rollback(name)))
     })
 }
