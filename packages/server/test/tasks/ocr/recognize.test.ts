@@ -1,6 +1,6 @@
 /** `POST /v1/ocr` end to end over the real PP-OCR models: text rendered from known strings comes back. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assertMatchesContract } from '../support/contract.js'
+import { assertMatchesContract } from '../../support/contract.js'
 import {
   characterErrorRate,
   editDistance,

@@ -6,12 +6,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningServer, startServer } from '../../src/node.js'
-import { assertMatchesContract } from '../support/contract.js'
+import { type RunningServer, startServer } from '../../../src/node.js'
+import { assertMatchesContract } from '../../support/contract.js'
 import { type OcrBody, renderLines } from './support.js'
 
 const run = promisify(execFile)
-const readme = fileURLToPath(new URL('../../../../docs/tasks.md', import.meta.url))
+const readme = fileURLToPath(new URL('../../../../../docs/tasks.md', import.meta.url))
 const RECEIPT = ['Corner Bakery & Cafe', 'Sourdough loaf 4.50', 'Total $15.30']
 
 /** The shell block under `### OCR`: its commands, and the output its comment shows. */

@@ -8,15 +8,15 @@ import { Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tinyBertModel, tinyBertTokenizer } from '../../scripts/tiny-bert.js'
-import { PullError, pullModel, terminalProgress } from '../../src/models/pull/index.js'
-import { parsePullSpec } from '../../src/models/pull/spec.js'
-import { ModelRegistry } from '../../src/models/registry.js'
-import { scanRepository } from '../../src/models/repository.js'
-import { onnxLoader } from '../../src/runtime/onnx/session.js'
-import { OnnxLocalEmbeddings } from '../../src/tasks/embeddings/index.js'
-import { referenceEmbedding } from '../embeddings/reference.js'
-import { scaleModel } from '../support/models.js'
+import { tinyBertModel, tinyBertTokenizer } from '../../../scripts/tiny-bert.js'
+import { PullError, pullModel, terminalProgress } from '../../../src/models/pull/index.js'
+import { parsePullSpec } from '../../../src/models/pull/spec.js'
+import { ModelRegistry } from '../../../src/models/registry.js'
+import { scanRepository } from '../../../src/models/repository.js'
+import { onnxLoader } from '../../../src/runtime/onnx/session.js'
+import { OnnxLocalEmbeddings } from '../../../src/tasks/embeddings/index.js'
+import { scaleModel } from '../../support/models.js'
+import { referenceEmbedding } from '../../tasks/embeddings/reference.js'
 import { type FakeFile, type FakeHub, type FakeHubOptions, startFakeHub } from './fake-hub.js'
 
 const REPO = 'acme/tiny-bert'
@@ -337,7 +337,7 @@ describe('progress', () => {
 
 describe('the CLI', () => {
   const run = promisify(execFile)
-  const root = fileURLToPath(new URL('../../', import.meta.url))
+  const root = fileURLToPath(new URL('../../../', import.meta.url))
 
   it('pulls with MODELPORT_HUB_URL and HF_TOKEN, prints a summary to stdout and never the token', async () => {
     await serve({ token: 'hf_cli_secret' })

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { aspectBatches, eachLimited } from '../../src/tasks/ocr/batches.js'
-import { classifierSample, flips } from '../../src/tasks/ocr/classify.js'
-import { sniffImageFormat } from '../../src/tasks/ocr/image-format.js'
-import { inReadingOrder, referenceOrder } from '../../src/tasks/ocr/reading-order.js'
-import { batchWidth } from '../../src/tasks/ocr/recognize.js'
-import type { Quad } from '../../src/tasks/ocr/types.js'
+import { aspectBatches, eachLimited } from '../../../src/tasks/ocr/batches.js'
+import { classifierSample, flips } from '../../../src/tasks/ocr/classify.js'
+import { sniffImageFormat } from '../../../src/tasks/ocr/image-format.js'
+import { inReadingOrder, referenceOrder } from '../../../src/tasks/ocr/reading-order.js'
+import { batchWidth } from '../../../src/tasks/ocr/recognize.js'
+import type { Quad } from '../../../src/tasks/ocr/types.js'
 
 /** An axis-aligned box from left, top, width, height. */
 const box = (left: number, top: number, width: number, height: number): Quad => [

@@ -5,7 +5,7 @@
 import { deflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { assertMatchesContract } from '../support/contract.js'
+import { assertMatchesContract } from '../../support/contract.js'
 import { base64, type OcrBody, ocrApp, postOcr, renderLines } from './support.js'
 
 const TEXT = 'Pay within 30 days to account 55-203.'

@@ -5,8 +5,8 @@ import {
   detectBoxes,
   type ProbabilityMap,
   textRegions,
-} from '../../src/tasks/ocr/db-postprocess.js'
-import type { Point } from '../../src/tasks/ocr/types.js'
+} from '../../../src/tasks/ocr/db-postprocess.js'
+import type { Point } from '../../../src/tasks/ocr/types.js'
 
 /** A map from rows of characters: '#' is 0.9, '+' 0.5, '.' 0.05. */
 function mapOf(rows: string[]): ProbabilityMap {

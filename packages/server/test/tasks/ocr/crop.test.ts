@@ -5,9 +5,9 @@ import {
   rotateHalfTurn,
   rotateQuarterTurn,
   squareToQuad,
-} from '../../src/tasks/ocr/crop.js'
-import { borderColor, padImage, withMargin } from '../../src/tasks/ocr/line-margin.js'
-import type { Quad, RgbImage } from '../../src/tasks/ocr/types.js'
+} from '../../../src/tasks/ocr/crop.js'
+import { borderColor, padImage, withMargin } from '../../../src/tasks/ocr/line-margin.js'
+import type { Quad, RgbImage } from '../../../src/tasks/ocr/types.js'
 
 /** An image whose pixel (x, y) is [x, y, 7]: every sample says where it came from. */
 function coordinates(width: number, height: number): RgbImage {

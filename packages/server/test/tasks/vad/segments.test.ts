@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { type SegmentOptions, speechSegments } from '../../src/tasks/vad/segments.js'
+import { type SegmentOptions, speechSegments } from '../../../src/tasks/vad/segments.js'
 
 // 100 samples a second and 10-sample windows keep the arithmetic readable: one window = 0.1 s.
 const layout = { windowSamples: 10, sampleRate: 100 }

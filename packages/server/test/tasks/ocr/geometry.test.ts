@@ -7,8 +7,8 @@ import {
   polygonArea,
   polygonPerimeter,
   unclipRectangle,
-} from '../../src/tasks/ocr/geometry.js'
-import type { Point } from '../../src/tasks/ocr/types.js'
+} from '../../../src/tasks/ocr/geometry.js'
+import type { Point } from '../../../src/tasks/ocr/types.js'
 
 const rounded = (points: readonly Point[]) => points.map(([x, y]) => [+x.toFixed(6) + 0, +y.toFixed(6) + 0])
 const sortPoints = (points: readonly Point[]) =>

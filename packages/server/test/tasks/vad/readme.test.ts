@@ -6,12 +6,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningServer, startServer } from '../../src/node.js'
-import { assertMatchesContract } from '../support/contract.js'
+import { type RunningServer, startServer } from '../../../src/node.js'
+import { assertMatchesContract } from '../../support/contract.js'
 import { hasEspeak } from './speech.js'
 
 const run = promisify(execFile)
-const readme = fileURLToPath(new URL('../../../../docs/tasks.md', import.meta.url))
+const readme = fileURLToPath(new URL('../../../../../docs/tasks.md', import.meta.url))
 
 /** The shell block under `## Voice activity`, without its comment lines. */
 async function readmeCommands(): Promise<string[]> {

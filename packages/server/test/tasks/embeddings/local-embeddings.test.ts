@@ -1,16 +1,16 @@
 /**
  * Local embeddings over a tiny BERT-shaped ONNX model and its WordPiece tokenizer, checked against a
- * reference computed in plain loops (test/embeddings/reference.ts).
+ * reference computed in plain loops (test/tasks/embeddings/reference.ts).
  */
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tinyBertModel, tinyBertTokenizer } from '../../scripts/tiny-bert.js'
-import { ModelportError } from '../../src/core/errors.js'
-import { ModelRegistry } from '../../src/models/registry.js'
-import { type ScanResult, scanRepository } from '../../src/models/repository.js'
-import { onnxLoader } from '../../src/runtime/onnx/session.js'
-import { OnnxLocalEmbeddings } from '../../src/tasks/embeddings/index.js'
-import { type Repository, scaleModel, tempRepository } from '../support/models.js'
+import { tinyBertModel, tinyBertTokenizer } from '../../../scripts/tiny-bert.js'
+import { ModelportError } from '../../../src/core/errors.js'
+import { ModelRegistry } from '../../../src/models/registry.js'
+import { type ScanResult, scanRepository } from '../../../src/models/repository.js'
+import { onnxLoader } from '../../../src/runtime/onnx/session.js'
+import { OnnxLocalEmbeddings } from '../../../src/tasks/embeddings/index.js'
+import { type Repository, scaleModel, tempRepository } from '../../support/models.js'
 import { referenceEmbedding, referenceIds } from './reference.js'
 
 const TEXTS = [

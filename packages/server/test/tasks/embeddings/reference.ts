@@ -9,7 +9,7 @@ import {
   TINY_BERT_VOCAB,
   tinyBertTokenizer,
   tinyBertWeights,
-} from '../../scripts/tiny-bert.js'
+} from '../../../scripts/tiny-bert.js'
 
 const H = TINY_BERT_HIDDEN
 const weights = tinyBertWeights()

@@ -3,12 +3,12 @@
  * in every WAV format the endpoint reads, found within 100 ms of where they were placed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mulberry32 } from '../../scripts/simplenet.js'
-import { createApp } from '../../src/app.js'
-import { builtinModels } from '../../src/models/builtin.js'
-import { ModelRegistry } from '../../src/models/registry.js'
-import { onnxLoader } from '../../src/runtime/onnx/session.js'
-import { assertMatchesContract } from '../support/contract.js'
+import { mulberry32 } from '../../../scripts/simplenet.js'
+import { createApp } from '../../../src/app.js'
+import { builtinModels } from '../../../src/models/builtin.js'
+import { ModelRegistry } from '../../../src/models/registry.js'
+import { onnxLoader } from '../../../src/runtime/onnx/session.js'
+import { assertMatchesContract } from '../../support/contract.js'
 import {
   ESPEAK_RATE,
   extensibleFloatWav,

@@ -6,7 +6,7 @@ import { createServer as createNetServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, expect, it } from 'vitest'
-import { PullError, pullModel } from '../../src/models/pull/index.js'
+import { PullError, pullModel } from '../../../src/models/pull/index.js'
 
 let models: string
 let silent: Server | undefined

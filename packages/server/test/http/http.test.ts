@@ -1,7 +1,7 @@
 /** What only a real socket shows: chunked bodies over the limit, and raw paths no client would normalize. */
 import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningServer, startServer } from '../src/node.js'
+import { type RunningServer, startServer } from '../../src/node.js'
 
 let server: RunningServer
 const silent = { info() {}, warn() {}, error() {} }

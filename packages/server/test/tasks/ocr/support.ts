@@ -4,12 +4,12 @@
  */
 import { execFileSync } from 'node:child_process'
 import sharp from 'sharp'
-import { createApp } from '../../src/app.js'
-import { builtinModels } from '../../src/models/builtin.js'
-import { ModelRegistry } from '../../src/models/registry.js'
-import { onnxLoader } from '../../src/runtime/onnx/session.js'
-import { OCR_MODELS } from '../../src/tasks/ocr/index.js'
-import { createNodeOcrService, type NodeOcrOptions } from '../../src/tasks/ocr/node-service.js'
+import { createApp } from '../../../src/app.js'
+import { builtinModels } from '../../../src/models/builtin.js'
+import { ModelRegistry } from '../../../src/models/registry.js'
+import { onnxLoader } from '../../../src/runtime/onnx/session.js'
+import { OCR_MODELS } from '../../../src/tasks/ocr/index.js'
+import { createNodeOcrService, type NodeOcrOptions } from '../../../src/tasks/ocr/node-service.js'
 
 export type ImageFormat = 'png' | 'jpeg' | 'webp'
 

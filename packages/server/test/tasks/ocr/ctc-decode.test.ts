@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ctcClasses, ctcGreedyDecode } from '../../src/tasks/ocr/ctc-decode.js'
+import { ctcClasses, ctcGreedyDecode } from '../../../src/tasks/ocr/ctc-decode.js'
 
 const CLASSES = ctcClasses('a\nb\nc') // ['', 'a', 'b', 'c', ' ']
 

@@ -10,12 +10,12 @@ import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { tinyBertModel, tinyBertTokenizer } from '../../scripts/tiny-bert.js'
-import { PullError, pullModel } from '../../src/models/pull/index.js'
-import { acquirePullLock, lockPath } from '../../src/models/pull/pull-lock.js'
-import { scanRepository } from '../../src/models/repository.js'
-import { watchRepository } from '../../src/models/watch-repository.js'
-import { scaleModel } from '../support/models.js'
+import { tinyBertModel, tinyBertTokenizer } from '../../../scripts/tiny-bert.js'
+import { PullError, pullModel } from '../../../src/models/pull/index.js'
+import { acquirePullLock, lockPath } from '../../../src/models/pull/pull-lock.js'
+import { scanRepository } from '../../../src/models/repository.js'
+import { watchRepository } from '../../../src/models/watch-repository.js'
+import { scaleModel } from '../../support/models.js'
 import { type FakeHub, type FakeHubOptions, startFakeHub } from './fake-hub.js'
 
 const REPO = 'acme/tiny-bert'
@@ -23,7 +23,7 @@ const COMMIT = 'c0ffee0000000000000000000000000000000001'
 const model = new Uint8Array(tinyBertModel())
 const tokenizer = new TextEncoder().encode(JSON.stringify(tinyBertTokenizer()))
 const FINAL = ['model.json', 'model.onnx', 'tokenizer.json']
-const root = fileURLToPath(new URL('../../', import.meta.url))
+const root = fileURLToPath(new URL('../../../', import.meta.url))
 
 let hub: FakeHub | undefined
 let models: string

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { simplenetReference } from '../scripts/simplenet.js'
-import { appWith, send } from './support/app.js'
-import { assertMatchesContract } from './support/contract.js'
-import { type Repository, scaleModel, tempRepository } from './support/models.js'
+import { simplenetReference } from '../../scripts/simplenet.js'
+import { appWith, send } from '../support/app.js'
+import { assertMatchesContract } from '../support/contract.js'
+import { type Repository, scaleModel, tempRepository } from '../support/models.js'
 
 let repo: Repository
 let app: Awaited<ReturnType<typeof appWith>>['app']

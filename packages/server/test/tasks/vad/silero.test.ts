@@ -1,7 +1,7 @@
 /** The recurrent contract of Silero v5, checked on a fake model that records what it is given. */
 import { describe, expect, it } from 'vitest'
-import type { HostTensor, LoadedModel } from '../../src/runtime/types.js'
-import { speechProbabilities } from '../../src/tasks/vad/silero.js'
+import type { HostTensor, LoadedModel } from '../../../src/runtime/types.js'
+import { speechProbabilities } from '../../../src/tasks/vad/silero.js'
 
 function recordingModel() {
   const calls: Record<string, HostTensor>[] = []

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { detectionInput, detectionSize, lineBatch, lineWidth } from '../../src/tasks/ocr/preprocess.js'
-import { resizeRgb } from '../../src/tasks/ocr/resize.js'
-import type { RgbImage } from '../../src/tasks/ocr/types.js'
+import { detectionInput, detectionSize, lineBatch, lineWidth } from '../../../src/tasks/ocr/preprocess.js'
+import { resizeRgb } from '../../../src/tasks/ocr/resize.js'
+import type { RgbImage } from '../../../src/tasks/ocr/types.js'
 
 const solid = (width: number, height: number, rgb: [number, number, number]): RgbImage => {
   const data = new Uint8Array(width * height * 3)
