@@ -3,6 +3,9 @@
  * the next request, reloaded from its file, or unloaded on request. Every `run()` holds the session it
  * started on, and a session is disposed only after its last run has finished, so replacing or releasing
  * one never fails a request in flight. Runtime-agnostic: loading is a callback and time a `Clock`.
+ *
+ * Longer than most files here: loading, idle release, reload, unload and draining are one state
+ * machine over one session and its runs in flight, and its invariants are easiest to check in one place.
  */
 
 import type { Clock } from '../core/clock.js'

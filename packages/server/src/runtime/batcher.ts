@@ -3,6 +3,9 @@
  * agree on every dimension but the first run together, stacked along it; each gets its own rows back.
  * As many runs at a time as the model can execute at once (one per worker thread, one for an inline
  * session); requests that arrive while every one is busy make the next batch (natural batching).
+ *
+ * Longer than most files here: the queue, the forming of batches and the per-run accounting share the
+ * queue's state and one ordering rule; apart, each would have to reach into the others.
  */
 import { rateLimited, unavailable } from '../core/errors.js'
 import type { BatchingSettings, Placement } from './settings.js'
