@@ -9,7 +9,7 @@ import { OcrJsonRequest as validateOcrJsonRequest } from '../generated/validator
 import { readJson } from '../http/body.js'
 import { bodyLimit } from '../http/body-limit.js'
 import { errorBody } from '../http/errors.js'
-import { readForm } from '../http/multipart.js'
+import { mediaTypeOf, readForm } from '../http/multipart.js'
 import type { Admission } from '../limits/admission.js'
 import { admitted } from '../limits/admitted.js'
 import type { OcrService } from '../tasks/ocr/types.js'
@@ -18,9 +18,6 @@ type Schemas = components['schemas']
 
 const RAW_TYPES = ['image/png', 'image/jpeg', 'image/webp']
 const DATA_URL = /^data:([^;,]*)((?:;[^;,]*)*),/
-
-const mediaType = (c: Context) =>
-  (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
 
 /** Base64 (standard or URL-safe, whitespace allowed) to bytes, with `atob` so the edge build can use it. */
 function decodeBase64(text: string, param: string): Uint8Array {
@@ -101,7 +98,7 @@ export function ocrRoutes(ocr: OcrService, admissions: Admission[] = []) {
   return new Hono().post(
     '/v1/ocr',
     async (c, next) => {
-      const type = mediaType(c)
+      const type = mediaTypeOf(c)
       if (!RAW_TYPES.includes(type) && type !== 'multipart/form-data' && type !== 'application/json') {
         throw unsupportedMedia(
           `Send the image as image/png, image/jpeg, image/webp, multipart/form-data or JSON; got ${type || 'no content type'}.`,
@@ -115,7 +112,7 @@ export function ocrRoutes(ocr: OcrService, admissions: Admission[] = []) {
     admit,
     async (c) => {
       const queryConfidence = confidenceFrom(c.req.query('min_confidence'), "The query's 'min_confidence'")
-      const { image, minConfidence } = await readImage(c, mediaType(c))
+      const { image, minConfidence } = await readImage(c, mediaTypeOf(c))
       if (image.length === 0)
         throw badRequest('empty_image', 'The image is empty: send a PNG, JPEG or WebP file.', 'image')
       if (image.length > ocr.maxImageBytes) {

@@ -6,7 +6,7 @@ import type { components } from '@modelport/sdk'
 import { type Context, Hono } from 'hono'
 import { badRequest, ModelportError, unsupportedMedia } from '../core/errors.js'
 import { clientSignal } from '../http/client-signal.js'
-import { readForm } from '../http/multipart.js'
+import { mediaTypeOf, readForm } from '../http/multipart.js'
 import type { Admission } from '../limits/admission.js'
 import { admitted } from '../limits/admitted.js'
 import type { ModelRegistry } from '../models/registry.js'
@@ -68,7 +68,7 @@ function readOptions(lookup: Lookup): VadOptions {
 
 /** The WAV bytes and the parameters, from a raw or a multipart body. */
 async function readRequest(c: Context): Promise<{ wav: Uint8Array; options: VadOptions }> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  const type = mediaTypeOf(c)
   const query: Lookup = (name) => c.req.query(name)
   if (type === 'multipart/form-data') {
     const form = await readForm(c)
