@@ -6,7 +6,7 @@
  *   pnpm bench                       everything (about 8 minutes)
  *   pnpm bench --only a,b            some scenarios: a local inference, b batching, c gateway, d SDK,
  *                                    e mixed load (gateway latency while local models saturate; OCR images/s)
- *                                    f local generation
+ *                                    f local generation, g gateway ablation (each feature's cost; streams)
  *   pnpm bench --seconds 2 --rounds 1  shorter runs
  */
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -17,6 +17,7 @@ import { pinning, priority, startChild } from './lib/processes.ts'
 import type { Suite } from './lib/suite.ts'
 import { report } from './report.ts'
 import { gateway } from './scenarios/gateway.ts'
+import { gatewayAblation } from './scenarios/gateway-ablation.ts'
 import { generation, generationReport } from './scenarios/generation.ts'
 import { localInference } from './scenarios/local-inference.ts'
 import { mixedLoad } from './scenarios/mixed-load.ts'
@@ -27,7 +28,7 @@ if (status !== undefined) process.exit(status)
 
 const { values } = parseArgs({
   options: {
-    only: { type: 'string', default: 'a,b,c,d,e,f' },
+    only: { type: 'string', default: 'a,b,c,d,e,f,g' },
     seconds: { type: 'string', default: '3' },
     rounds: { type: 'string', default: '2' },
   },
@@ -64,6 +65,7 @@ try {
       local: await localInference(suite, { a: only.has('a'), b: only.has('b') }),
     }),
     ...(only.has('c') && { gateway: await gateway(suite) }),
+    ...(only.has('g') && { ablation: await gatewayAblation(suite) }),
     ...(only.has('d') && { sdk: await sdkOverhead(suite) }),
     ...(only.has('e') && { mixed: await mixedLoad(suite) }),
     ...(only.has('f') && { generation: await generation({ log: suite.log }) }),

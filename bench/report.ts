@@ -2,15 +2,19 @@
  * The suite's printed report: one table per scenario, then each target of the issue with its measured
  * figure, met or missed. A missed target is shown as such, never left out.
  */
+
+import type { Measured } from './lib/stats.ts'
 import type { GatewayResults } from './scenarios/gateway.ts'
+import type { AblationResults, AblationRow } from './scenarios/gateway-ablation.ts'
 import type { LocalResults } from './scenarios/local-inference.ts'
-import type { MixedResults } from './scenarios/mixed-load.ts'
+import { type MixedResults, PLACEMENTS, type Placement } from './scenarios/mixed-load.ts'
 import type { SdkResults } from './scenarios/sdk.ts'
 
 export interface Results {
   environment: Record<string, unknown>
   local?: Partial<LocalResults>
   gateway?: GatewayResults
+  ablation?: AblationResults
   sdk?: SdkResults
   mixed?: MixedResults
 }
@@ -198,18 +202,32 @@ export function report(results: Results): string {
       measured: `${ms(added)} ms`,
       met: added <= 0.25,
     })
+    const bareAdded = gateway.c1.bare.p50 - gateway.c1.direct.p50
+    targets.push({
+      name: "(c) modelport added p50 at c=1 <= 1.3x the bare proxy's",
+      measured: `${ms(added)} ms against ${ms(bareAdded)} ms (${times(added / bareAdded)})`,
+      met: added <= 1.3 * bareAdded,
+    })
   }
+
+  const ablation = results.ablation
+  if (ablation) out.push(ablationReport(ablation, targets))
 
   const mixed = results.mixed
   if (mixed) {
     out.push('\n(e) Mixed load: gateway chat and liveness while local models saturate (c=1 probes)')
+    const label: Record<Placement, string> = {
+      workers: 'worker threads',
+      'workers at loop priority': 'worker threads, loop priority',
+      inline: 'inline',
+    }
     const rows: string[][] = []
-    for (const placement of ['workers', 'inline'] as const) {
+    for (const placement of PLACEMENTS) {
       for (const load of ['idle', 'ocr', 'mlp'] as const) {
         const r = mixed.latency[placement]?.[load]
         if (!r) continue
         rows.push([
-          placement === 'workers' ? 'worker threads' : 'inline',
+          label[placement],
           { idle: 'idle', ocr: 'OCR, 2 clients', mlp: 'MLP, 64 clients' }[load],
           ms(r.chat.p50),
           ms(r.chat.p99),
@@ -224,16 +242,27 @@ export function report(results: Results): string {
         rows,
       ),
     )
-    const ocrRows = (['workers', 'inline'] as const).map((placement) => {
+    const ocrRows = PLACEMENTS.filter((placement) => mixed.ocr[placement]).map((placement) => {
       const o = mixed.ocr[placement]
       return [
-        placement === 'workers' ? 'worker threads' : 'inline',
+        label[placement],
         ...(['c1', 'c2', 'c4'] as const).map((c) => o[c].rps.toFixed(2)),
         times(o.c2.rps / o.c1.rps),
         ms(o.c1.p50),
+        o.c1.cores === undefined ? '' : `${o.c1.cores.toFixed(2)} / ${o.c2.cores.toFixed(2)}`,
       ]
     })
-    out.push(table(['models', 'OCR images/s c=1', 'c=2', 'c=4', 'c=2 / c=1', 'p50 c=1 ms'], ocrRows))
+    out.push(
+      table(
+        ['models', 'OCR images/s c=1', 'c=2', 'c=4', 'c=2 / c=1', 'p50 c=1 ms', 'cores busy c=1 / c=2'],
+        ocrRows,
+      ),
+    )
+    if (mixed.ceiling?.one) {
+      out.push(
+        `The machine's ceiling: the recognizer's bare session.run in two threads at once gets ${times(mixed.ceiling.two / mixed.ceiling.one)} the runs of one thread (${mixed.ceiling.one.toFixed(1)} and ${mixed.ceiling.two.toFixed(1)} runs/s).`,
+      )
+    }
     const workers = mixed.latency.workers
     if (workers) {
       for (const load of ['ocr', 'mlp'] as const) {
@@ -300,5 +329,66 @@ export function report(results: Results): string {
       ),
     )
   }
+  return out.join('\n')
+}
+
+const ablationNames: Record<AblationRow, string> = {
+  auth: 'API key check',
+  'rate-limits': 'rate limits (rpm per key, in memory; added)',
+  metrics: 'Prometheus metrics',
+  'access-log': 'access log line',
+  'request-id': 'request id',
+  'routing-headers': 'routing headers',
+  deadline: 'deadline',
+  'circuit-breaker': 'circuit breaker',
+  fallback: 'fallback and retry wrapper',
+  validation: 'request schema validation',
+  reserialization: 'body re-serialization (both ways)',
+  middleware: 'Hono middleware chain (all app.use)',
+  everything: 'any of the above',
+}
+
+/** (g): µs per request each feature costs, from throughput at c=32; then streams against the bare proxy. */
+function ablationReport(a: AblationResults, targets: Target[]): string {
+  const cpu = (m: Measured) => m.extra?.cpuUs ?? Number.NaN
+  const allOn = cpu(a.allOn)
+  const rows = [
+    ['all on (as in (c))', rate(a.allOn.rps), times(a.allOn.rps / a.bare.rps), allOn.toFixed(1), ''],
+    ...(Object.keys(ablationNames) as AblationRow[])
+      .filter((row) => a.rows[row])
+      .map((row) => {
+        const m = a.rows[row]
+        // Rate limits are off in (c): their row is the cost of adding them.
+        const cost = row === 'rate-limits' ? cpu(m) - allOn : allOn - cpu(m)
+        return [
+          row === 'rate-limits' ? ablationNames[row] : `without ${ablationNames[row]}`,
+          rate(m.rps),
+          times(m.rps / a.bare.rps),
+          cpu(m).toFixed(1),
+          cost.toFixed(1),
+        ]
+      }),
+    ['bare Hono + undici', rate(a.bare.rps), '1.00x', cpu(a.bare).toFixed(1), ''],
+  ]
+  const out = [
+    '\n(g) Gateway ablation: non-stream chat at c=32, each feature off in turn (server CPU µs per request)',
+    table(['variant', 'req/s c=32', 'x bare proxy', 'CPU µs/request', 'feature costs µs'], rows),
+    `\n(g) Streamed chat at c=1: first body byte (median, ${a.chunks}-chunk answers); proxy CPU per chunk (10 against 100 chunks)`,
+    table(
+      ['path', 'first byte ms', 'added ms', 'CPU µs per chunk'],
+      (['direct', 'bare', 'modelport'] as const).map((p) => [
+        { direct: 'upstream direct', bare: 'bare Hono + undici', modelport: 'modelport (fallback route)' }[p],
+        ms(a.stream[p].ttfb),
+        p === 'direct' ? '' : ms(a.stream[p].ttfb - a.stream.direct.ttfb),
+        p === 'direct' ? '' : a.stream[p].perChunk.toFixed(1),
+      ]),
+    ),
+  ]
+  const ttfbOver = a.stream.modelport.ttfb - a.stream.bare.ttfb
+  targets.push({
+    name: "(g) streamed first byte <= the bare proxy's + 0.1 ms",
+    measured: `${ms(a.stream.modelport.ttfb)} ms against ${ms(a.stream.bare.ttfb)} ms`,
+    met: ttfbOver <= 0.1,
+  })
   return out.join('\n')
 }

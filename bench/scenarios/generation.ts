@@ -7,7 +7,7 @@
  *
  *   pnpm --dir bench exec tsx --conditions=source scenarios/generation.ts [--only smol-fp32,smol-q8,qwen-q8] [--tokens 24] [--rounds 3]
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -74,7 +74,11 @@ function modelFolder(root: string, variant: Variant): string {
     // A token id no random logits favour ends nothing early: every run decodes the tokens it asks for.
     writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [], bos_token_id: 1 }))
   }
-  writeFileSync(join(dir, 'model.json'), JSON.stringify({ queue: { max_active: 4, max_queue: 8 } }))
+  // max_batch named, so the q8 files (activations quantized per tensor, unbatched by default) batch too.
+  writeFileSync(
+    join(dir, 'model.json'),
+    JSON.stringify({ queue: { max_active: 4, max_queue: 8, max_batch: 4 } }),
+  )
   return dir
 }
 
@@ -232,6 +236,8 @@ async function transformersJs(root: string, variant: Variant, promptIds: (conten
   return implementation
 }
 
+const TTFT_SAMPLES = 5
+
 /** Each figure measured for both implementations in turn, `rounds` times, medians kept. */
 async function sideBySide(
   implementations: Record<'modelport' | 'transformersJs', Implementation>,
@@ -246,7 +252,10 @@ async function sideBySide(
   for (let round = 0; round < rounds; round++) {
     // Alternate which goes first, so neither always runs on the warmer machine.
     const order: readonly (typeof names)[number][] = round % 2 === 0 ? names : [...names].reverse()
-    for (const name of order) runs[name].ttft.push(await implementations[name].ttft(promptOf(128)))
+    // A first token is cheap to measure and the figure most shaken by other work on the machine:
+    // several samples a round, the two taking turns sample by sample.
+    for (let sample = 0; sample < TTFT_SAMPLES; sample++)
+      for (const name of order) runs[name].ttft.push(await implementations[name].ttft(promptOf(128)))
     for (const name of order) {
       const { tokens: n, seconds } = await implementations[name].decode('Hello', tokens)
       runs[name].decode.push(n / seconds)
@@ -336,5 +345,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(generationReport(results))
   const dir = new URL('../results/', import.meta.url)
   mkdirSync(dir, { recursive: true })
-  writeFileSync(new URL('generation-latest.json', dir), `${JSON.stringify(results, null, 2)}\n`)
+  // A run of some variants (--only) keeps the others' last figures.
+  const file = new URL('generation-latest.json', dir)
+  const previous: GenerationResults = existsSync(file)
+    ? JSON.parse(readFileSync(file, 'utf8'))
+    : { variants: {} }
+  const merged = { variants: { ...previous.variants, ...results.variants } }
+  writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`)
 }

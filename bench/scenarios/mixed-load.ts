@@ -3,13 +3,15 @@
  * and liveness latency, and the server's own event-loop delay, with the server otherwise idle, while
  * OCR runs at saturation (two clients back to back) and while the weights-bound MLP does (64
  * clients); then OCR images/s at concurrency 1, 2 and 4. Two servers side by side: models in worker
- * threads (the default) and the same models run inline on the event loop (how every model ran before).
+ * threads (the default), the same threads at the event loop's scheduling priority, and the same models
+ * run inline on the event loop (how every model ran before).
  * The servers are not pinned to a core, so worker threads can use both.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { twoThreadScaling } from '../lib/core-scaling.ts'
 import type { LoadJob } from '../lib/load-generator.ts'
 import { MLP_WEIGHT_BYTES, weightsBoundModel } from '../lib/models.ts'
 import { type Child, startChild } from '../lib/processes.ts'
@@ -18,7 +20,12 @@ import type { Measured } from '../lib/stats.ts'
 import type { Suite } from '../lib/suite.ts'
 import { chatRequest, gatewayConfig } from './gateway.ts'
 
-export type Placement = 'workers' | 'inline'
+/**
+ * `workers`: the default, model threads below the event loop's priority; `workers at loop priority`:
+ * the same threads at the loop's priority (`MODELPORT_WORKER_NICE=0`); `inline`: on the event loop.
+ */
+export type Placement = 'workers' | 'workers at loop priority' | 'inline'
+export const PLACEMENTS: readonly Placement[] = ['workers', 'workers at loop priority', 'inline']
 type Probe = 'chat' | 'health'
 type Background = 'idle' | 'ocr' | 'mlp'
 
@@ -26,8 +33,10 @@ export interface MixedResults {
   weightBytes: number
   /** Per placement and background: chat and health latency, and the event loop's delay p99 (ms). */
   latency: Record<Placement, Record<Background, Record<Probe, Measured> & { loopDelayP99: number }>>
-  /** Per placement: OCR at concurrency 1, 2 and 4. */
-  ocr: Record<Placement, Record<'c1' | 'c2' | 'c4', Measured>>
+  /** Per placement: OCR at concurrency 1, 2 and 4, each with the server's cores busy (CPU time / wall time). */
+  ocr: Record<Placement, Record<'c1' | 'c2' | 'c4', Measured & { cores: number }>>
+  /** The recognizer's bare `session.run` per second in one thread and in two at once (no server). */
+  ceiling: { one: number; two: number }
 }
 
 const serverRequire = createRequire(new URL('../../packages/server/package.json', import.meta.url))
@@ -64,7 +73,11 @@ async function repositories(root: string): Promise<Record<Placement, string>> {
     await writeFile(join(root, 'inline', name, '1', 'model.onnx'), await readFile(file))
     await writeFile(join(root, 'inline', name, 'model.json'), inline)
   }
-  return { workers: join(root, 'workers'), inline: join(root, 'inline') }
+  return {
+    workers: join(root, 'workers'),
+    'workers at loop priority': join(root, 'workers'),
+    inline: join(root, 'inline'),
+  }
 }
 
 const run = (
@@ -84,16 +97,17 @@ export async function mixedLoad(suite: Suite): Promise<MixedResults> {
     const config = join(root, 'modelport.json')
     await writeFile(config, JSON.stringify(gatewayConfig(upstreamUrl)))
     const repos = await repositories(root)
-    for (const placement of ['workers', 'inline'] as const) {
+    for (const placement of PLACEMENTS) {
       servers[placement] = startChild('servers/modelport.ts', {
         role: 'any',
         args: ['--models', repos[placement], '--config', config],
+        ...(placement === 'workers at loop priority' && { env: { MODELPORT_WORKER_NICE: '0' } }),
       })
     }
     await background.ready
     const image = (await receipt()).toString('base64')
     const urls = {} as Record<Placement, string>
-    for (const placement of ['workers', 'inline'] as const) {
+    for (const placement of PLACEMENTS) {
       urls[placement] = `http://127.0.0.1:${(await (servers[placement] as Child).ready).ready}`
     }
     const probes = (url: string): Record<Probe, Omit<LoadJob, 'seconds' | 'warmupSeconds'>> => ({
@@ -135,8 +149,9 @@ export async function mixedLoad(suite: Suite): Promise<MixedResults> {
       weightBytes: MLP_WEIGHT_BYTES,
       latency: {} as MixedResults['latency'],
       ocr: {} as MixedResults['ocr'],
+      ceiling: { one: 0, two: 0 },
     }
-    for (const placement of ['workers', 'inline'] as const) {
+    for (const placement of PLACEMENTS) {
       const server = servers[placement] as Child
       const url = urls[placement]
       const latency = {} as MixedResults['latency'][Placement]
@@ -168,14 +183,23 @@ export async function mixedLoad(suite: Suite): Promise<MixedResults> {
       const ocr = {} as MixedResults['ocr'][Placement]
       for (const connections of [1, 2, 4] as const) {
         // OCR requests take a good part of a second: longer runs, so each gets enough of them.
+        const cpu = () => server.request<{ ms: number; at: number }>({ cpu: 'read' })
+        const before = await cpu()
         const measured = await run(suite.load, suite, ocrJob(url, connections), suite.seconds * 2)
-        ocr[`c${connections}`] = measured
+        const after = await cpu()
+        const cores = (after.ms - before.ms) / (after.at - before.at)
+        ocr[`c${connections}`] = { ...measured, cores }
         suite.log(
-          `  (e) ${placement} OCR c=${connections}: ${Number(measured.rps).toFixed(2)} images/s, p50 ${Number(measured.p50).toFixed(0)} ms, ${measured.errors} errors`,
+          `  (e) ${placement} OCR c=${connections}: ${Number(measured.rps).toFixed(2)} images/s, p50 ${Number(measured.p50).toFixed(0)} ms, ${cores.toFixed(2)} cores busy, ${measured.errors} errors`,
         )
       }
       results.ocr[placement] = ocr
     }
+    // With the servers idle: what two threads of bare ONNX Runtime get on this machine over one.
+    results.ceiling = await twoThreadScaling(suite.seconds, suite.rounds)
+    suite.log(
+      `  (e) bare recognizer runs/s: 1 thread ${results.ceiling.one.toFixed(1)}, 2 threads ${results.ceiling.two.toFixed(1)}`,
+    )
     return results
   } finally {
     await Promise.all([upstream.stop(), background.stop(), ...Object.values(servers).map((s) => s?.stop())])

@@ -29,6 +29,12 @@ process.on('message', (message: { id: number; eventLoop?: 'reset' | 'read' }) =>
       result: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     })
 })
+// The CPU time the process used (every thread), for the mixed-load scenario: cores busy = its growth / wall time.
+process.on('message', (message: { id: number; cpu?: 'read' }) => {
+  if (message.cpu !== 'read') return
+  const { user, system } = process.cpuUsage()
+  process.send?.({ id: message.id, result: { ms: (user + system) / 1000, at: performance.now() } })
+})
 // The batcher's own view, for the batching scenario: time from joining the queue to the result.
 process.on('message', (message: { id: number; batcher?: string; reset?: boolean }) => {
   if (message.batcher === undefined) return

@@ -2,7 +2,6 @@
  * `createApp()`: the Hono app, free of Node-only APIs, so the same app runs on Node and at the edge.
  */
 import { Hono } from 'hono'
-import { requestId } from 'hono/request-id'
 import { emptyConfig } from './config/config-types.js'
 import { defaultLimits, type RequestLimits } from './config/request-limits.js'
 import { tooLarge } from './core/errors.js'
@@ -27,12 +26,14 @@ import { vadRoutes } from './endpoints/vad.js'
 import { type AuthOptions, apiKeyAuth } from './http/auth.js'
 import { bodyLimit } from './http/body-limit.js'
 import { type ErrorLogger, errorBody, handleError, notFoundRoute } from './http/errors.js'
+import { requestIds } from './http/request-id.js'
 import { Admission } from './limits/admission.js'
 import { rateLimits } from './limits/rate-limit.js'
 import type { RateLimiter } from './limits/rate-limiter.js'
 import type { ModelRegistry } from './models/registry.js'
 import { observeRequests, type RequestLog } from './observability/observe-requests.js'
 import { QualityMonitor } from './quality/quality-monitor.js'
+import { type Ablation, noAblation } from './routing/ablation.js'
 import { createRouter } from './routing/create-router.js'
 import type { Router } from './routing/router.js'
 import type { OcrService } from './tasks/ocr/types.js'
@@ -77,6 +78,8 @@ export interface AppOptions {
   quality?: QualityMonitor
   /** With `info`, one access log line per request as well. */
   log?: ErrorLogger & Partial<RequestLog> & { warn?: RequestLog['info'] }
+  /** Features the gateway benchmark switches off to measure them (default none). */
+  ablate?: Ablation
 }
 
 export function createApp(options: AppOptions) {
@@ -84,8 +87,17 @@ export function createApp(options: AppOptions) {
   const maxBodyBytes = options.maxBodyBytes ?? limits.maxBodyBytes
   const log = options.log ?? { error: (message, fields) => console.error(message, fields) }
   const metrics = options.metrics
+  const ablate = options.ablate ?? noAblation
   const app = new Hono()
-  app.use(requestId())
+  const router =
+    options.router ??
+    createRouter(emptyConfig, {
+      localEmbeddings: options.localEmbeddings,
+      localChat: options.localChat,
+    })
+  // Mounted ahead of every middleware, chat answers before the chain runs.
+  if (ablate.has('middleware')) app.route('/', chatRoutes(router, log, ablate))
+  if (!ablate.has('request-id')) app.use(requestIds())
   if (metrics || log.info) {
     const access = log.info ? { info: log.info, debug: log.debug } : undefined
     app.use(observeRequests({ metrics: metrics ?? noMetrics, log: access }))
@@ -133,14 +145,8 @@ export function createApp(options: AppOptions) {
   )
   app.route('/', docsRoutes(options.docs))
   if (metrics?.render) app.route('/', metricsRoutes(metrics.render))
-  const router =
-    options.router ??
-    createRouter(emptyConfig, {
-      localEmbeddings: options.localEmbeddings,
-      localChat: options.localChat,
-    })
   app.route('/', modelRoutes(options.registry, router))
-  app.route('/', chatRoutes(router, log))
+  if (!ablate.has('middleware')) app.route('/', chatRoutes(router, log, ablate))
   app.route('/', embeddingsRoutes(router))
   if (options.registry) {
     const quality = options.quality ?? new QualityMonitor()

@@ -104,6 +104,7 @@ export function compose(pieces: PlatformPieces): Composed {
     random,
     log,
     metrics: local.metrics,
+    ablate: local.ablate,
     onCircuitChange: (target, state) => log.warn('circuit changed', { target, state }),
   })
   const app = createApp({

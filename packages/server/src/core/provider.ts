@@ -23,7 +23,19 @@ export interface CallOptions {
   /** Aborted on client disconnect or when the request's deadline passes. */
   signal: AbortSignalLike
   requestId: string
+  /**
+   * The client's body as it arrived. Only the benchmark's `reserialization` ablation passes it: the
+   * provider then sends it as is instead of the request rebuilt for the target.
+   */
+  sentBody?: string
 }
+
+/**
+ * On a completion a provider returns exactly as its upstream sent it: the upstream's JSON text, which
+ * the route answers with instead of serializing the same object again. A provider that changes the
+ * completion (or builds one) leaves it out.
+ */
+export const upstreamText = Symbol.for('modelport.upstream-text')
 
 /** A stream whose upstream has answered with a success status; iterating yields chunks. */
 export interface ChatStream extends AsyncIterable<ChatChunk> {

@@ -1,5 +1,6 @@
 /** `x-modelport-target` and `x-modelport-attempts`: what routing did, on every answer, errors included. */
 import type { Context } from 'hono'
+import { addResponseHeader } from '../http/response-headers.js'
 import type { RoutingTrace } from '../routing/route.js'
 
 declare module 'hono' {
@@ -11,6 +12,6 @@ declare module 'hono' {
 
 export function setRoutingHeaders(c: Context, trace: RoutingTrace): void {
   c.set('routing', trace)
-  c.header('x-modelport-attempts', String(trace.attempts))
-  if (trace.target) c.header('x-modelport-target', trace.target)
+  addResponseHeader(c, 'x-modelport-attempts', String(trace.attempts))
+  if (trace.target) addResponseHeader(c, 'x-modelport-target', trace.target)
 }

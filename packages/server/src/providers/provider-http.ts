@@ -331,6 +331,15 @@ export async function readJsonBody(
   upstream: Upstream,
   signal: AbortSignalLike,
 ): Promise<unknown> {
+  return (await readJsonText(response, upstream, signal)).value
+}
+
+/** As `readJsonBody`, with the text it was parsed from, for answering with the upstream's own bytes. */
+export async function readJsonText(
+  response: UpstreamResponse,
+  upstream: Upstream,
+  signal: AbortSignalLike,
+): Promise<{ text: string; value: unknown }> {
   let text: string
   try {
     text = await response.text()
@@ -338,7 +347,7 @@ export async function readJsonBody(
     throw failureOf(error, upstream.target, signal)
   }
   try {
-    return JSON.parse(text)
+    return { text, value: JSON.parse(text) }
   } catch {
     throw invalidResponse(upstream.target, 'malformed JSON')
   }

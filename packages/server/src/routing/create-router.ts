@@ -8,6 +8,7 @@ import type { ProviderV1 } from '../core/provider.js'
 import { createProvider } from '../providers/create-provider.js'
 import { createLocalProvider } from '../providers/local/index.js'
 import type { FetchFunction } from '../providers/provider-http.js'
+import type { Ablation } from './ablation.js'
 import type { RoutingLog } from './fallback.js'
 import type { Route } from './route.js'
 import { Router } from './router.js'
@@ -22,6 +23,8 @@ export interface CreateRouterOptions {
   log?: RoutingLog
   metrics?: RoutingMetrics
   onCircuitChange?(target: string, state: CircuitState): void
+  /** Features the benchmark switches off (default none). */
+  ablate?: Ablation
 }
 
 export function createRouter(config: ModelportConfig, options: CreateRouterOptions = {}): Router {
@@ -66,5 +69,6 @@ export function createRouter(config: ModelportConfig, options: CreateRouterOptio
     log: options.log,
     metrics: options.metrics,
     onCircuitChange: options.onCircuitChange,
+    ablate: options.ablate,
   })
 }

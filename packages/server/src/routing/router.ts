@@ -19,7 +19,8 @@ import type {
   ProviderV1,
 } from '../core/provider.js'
 import { createLocalProvider } from '../providers/local/index.js'
-import { CircuitBreakers, type CircuitSnapshot } from './circuit-breaker.js'
+import { type Ablation, noAblation } from './ablation.js'
+import { CircuitBreaker, CircuitBreakers, type CircuitSnapshot } from './circuit-breaker.js'
 import { committedStream } from './committed-stream.js'
 import { type Deadline, startDeadline } from './deadline.js'
 import { callWithFallback, type RoutingLog } from './fallback.js'
@@ -40,10 +41,14 @@ export interface RouterOptions {
   log?: RoutingLog
   metrics?: RoutingMetrics
   onCircuitChange?(target: string, state: CircuitState): void
+  /** Features the benchmark switches off (default none). */
+  ablate?: Ablation
 }
 
 export interface CallContext {
   requestId: string
+  /** The client's body as sent, for the benchmark's `reserialization` ablation only. */
+  sentBody?: string
   /** Aborts when the client goes away; the upstream call is then cut. */
   signal: AbortSignalLike
   trace: RoutingTrace
@@ -57,13 +62,15 @@ export class Router {
   readonly #random: () => number
   readonly #breakers: CircuitBreakers
   readonly #local: ProviderV1 | undefined
+  readonly #ablate: Ablation
 
   constructor(options: RouterOptions) {
     this.#options = options
+    this.#ablate = options.ablate ?? noAblation
     this.#routes = new Map(options.routes.map((route) => [route.name, route]))
     this.#clock = options.clock ?? systemClock
     this.#random = options.random ?? Math.random
-    this.#breakers = new CircuitBreakers({
+    this.#breakers = new (this.#ablate.has('circuit-breaker') ? AlwaysClosed : CircuitBreakers)({
       ...options.circuitBreaker,
       clock: this.#clock,
       onStateChange: options.onCircuitChange,
@@ -153,7 +160,8 @@ export class Router {
     return this.#withDeadline(route, context, async (deadline) => {
       const { value } = await this.#fallback(route, context, deadline, (target, signal) => {
         if (!target.provider.chat) throw unsupported(target, 'chat')
-        return target.provider.chat(request, { model: target.model, signal, requestId: context.requestId })
+        const { requestId, sentBody } = context
+        return target.provider.chat(request, { model: target.model, signal, requestId, sentBody })
       })
       return value
     })
@@ -213,6 +221,7 @@ export class Router {
     context: CallContext,
     run: (deadline: Deadline) => Promise<T>,
   ): Promise<T> {
+    if (this.#ablate.has('deadline')) return run(noDeadline(route.deadlineMs, context.signal))
     const deadline = startDeadline(route.deadlineMs, { parent: context.signal, clock: this.#clock })
     try {
       return await run(deadline)
@@ -229,6 +238,7 @@ export class Router {
   ) {
     const targets =
       route.strategy === 'loadbalance' ? weightedOrder(route.targets, this.#random) : route.targets
+    if (this.#ablate.has('fallback')) return callFirst(targets, call, context, deadline)
     return callWithFallback(targets, call, {
       route: route.name,
       requestId: context.requestId,
@@ -241,5 +251,49 @@ export class Router {
       log: this.#options.log,
       metrics: this.#options.metrics,
     })
+  }
+}
+
+/** The `deadline` ablation: no timer, only the client's signal. */
+function noDeadline(timeoutMs: number, signal: AbortSignalLike): Deadline {
+  return {
+    signal: signal as Deadline['signal'],
+    timeoutMs,
+    remainingMs: () => timeoutMs,
+    expired: () => false,
+    dispose() {},
+  }
+}
+
+/** The `fallback` ablation: the first target, once, with no retry, breaker or metrics around it. */
+async function callFirst<T>(
+  targets: readonly RouteTarget[],
+  call: (target: RouteTarget, signal: AbortSignalLike) => Promise<T>,
+  context: CallContext,
+  deadline: Deadline,
+): Promise<{ value: T; target: RouteTarget }> {
+  const target = targets[0] as RouteTarget
+  context.trace.attempts++
+  context.trace.target = target.key
+  return { value: await call(target, deadline.signal), target }
+}
+
+/** The `circuit-breaker` ablation: one breaker that never opens and keeps no state, for every target. */
+class NoBreaker extends CircuitBreaker {
+  override get state(): CircuitState {
+    return 'closed'
+  }
+  override tryAcquire(): boolean {
+    return true
+  }
+  override recordSuccess(): void {}
+  override recordFailure(): void {}
+  override release(): void {}
+}
+
+class AlwaysClosed extends CircuitBreakers {
+  readonly #breaker = new NoBreaker({ failureThreshold: 1, cooldownMs: 0 })
+  override get(): CircuitBreaker {
+    return this.#breaker
   }
 }

@@ -22,6 +22,8 @@ interface Pending {
   outputs: string[]
   /** Whether the caller gave up its input buffers (`RunOptions.transfer`). */
   transfer: boolean
+  /** The request's response budget, checked in the worker when the request runs alone. */
+  outputLimit: RunOptions['outputLimit']
   /** Entries of the first dimension. */
   rows: number
   /** Requests with the same key can share a run; `undefined` runs alone. */
@@ -215,6 +217,7 @@ export class Batcher implements LoadedModel {
         inputs,
         outputs,
         transfer,
+        outputLimit: options?.outputLimit,
         key,
         rows,
         length,
@@ -352,7 +355,11 @@ export class Batcher implements LoadedModel {
     const started = this.#now()
     const times = unmeasured()
     try {
-      const outputs = await this.#model.run(p.inputs, p.outputs, { times, transfer: p.transfer })
+      const outputs = await this.#model.run(p.inputs, p.outputs, {
+        times,
+        transfer: p.transfer,
+        ...(p.outputLimit && { outputLimit: p.outputLimit }),
+      })
       const finished = this.#now()
       this.stats.runs++
       this.#ran(p.rows, finished - started)

@@ -7,8 +7,11 @@ import type { components } from '@modelport/sdk'
 // Read from the contract here, not from `types.ts`, which imports these settings.
 type TensorMetadata = components['schemas']['TensorMetadata']
 
-/** Where a model's runs execute: on the event loop's thread, or in worker threads of their own. */
-export type Placement = 'inline' | 'worker'
+/**
+ * Where a model's runs execute: on the event loop's thread, in worker threads of their own, or
+ * `auto`: in worker threads, except runs predicted to be shorter than a hop to a thread and back.
+ */
+export type Placement = 'inline' | 'worker' | 'auto'
 
 export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all'
 
@@ -132,14 +135,15 @@ function parsePlacement(value: unknown, settings: RuntimeSettings): void {
   if (unknown.length > 0)
     throw new Error(`runtime has unknown fields ${unknown.join(', ')} (known: ${known})`)
   if (raw.placement !== undefined) {
-    if (raw.placement !== 'worker' && raw.placement !== 'inline')
-      throw new Error('runtime.placement must be "worker" or "inline"')
+    if (raw.placement !== 'worker' && raw.placement !== 'inline' && raw.placement !== 'auto')
+      throw new Error('runtime.placement must be "auto", "worker" or "inline"')
     settings.placement = raw.placement
   }
   if (raw.workers !== undefined) {
     const workers = positiveInteger(raw.workers, 'runtime.workers')
     if (workers > MAX_WORKERS) throw new Error(`runtime.workers must be at most ${MAX_WORKERS}`)
-    if (settings.placement === 'inline') throw new Error('runtime.workers needs runtime.placement "worker"')
+    if (settings.placement === 'inline')
+      throw new Error('runtime.workers needs runtime.placement "auto" or "worker"')
     settings.workers = workers
   }
 }

@@ -69,6 +69,17 @@ export interface RunOptions {
    * rejected with the signal's reason. A run in progress finishes (it cannot be stopped safely).
    */
   signal?: AbortSignalLike
+  /**
+   * The response budget of the request: a runtime in another thread refuses outputs over it there, so
+   * an answer too large to send never crosses to the event loop's thread.
+   */
+  outputLimit?: OutputLimit
+}
+
+/** The most bytes a response may carry, and which of the outputs it carries as binary data (else JSON). */
+export interface OutputLimit {
+  maxBytes: number
+  binary: string[]
 }
 
 /**

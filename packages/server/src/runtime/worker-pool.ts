@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import { Piscina } from 'piscina'
+import { workerNice } from './thread-priority.js'
 import type { HostTensor } from './types.js'
 
 /** The module that loads a TypeScript entry through tsx, for threads started from the sources. */
@@ -34,6 +35,9 @@ export function workerPool<Task, Reply>(entry: URL, options: WorkerPoolOptions =
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
     idleTimeout: Number.POSITIVE_INFINITY,
+    // Below the event loop's priority (see thread-priority.ts); each thread lowers itself before its
+    // entry loads, so ONNX Runtime's threads started from it inherit the value.
+    niceIncrement: workerNice(),
   })
   // A thread that dies is reported here as well as to the task it held (which fails); without a
   // listener, the pool's 'error' event would end the process.

@@ -6,33 +6,20 @@
  */
 import { fromFloat16Bits } from '@modelport/sdk'
 import { inSlices } from '../core/next-turn.js'
+import { outputHead, SLICE, sliceText } from '../runtime/json-elements.js'
+import type { OutputBudget } from '../runtime/output-budget.js'
 import type { HostTensor } from '../runtime/types.js'
-import type { OutputBudget } from './output-budget.js'
 
-/**
- * Elements written between two turns of the event loop: 16M FP32 numbers measured 6.5 s written in one
- * go (20 bytes each); in slices of 16,384 the longest delay seen was 41 ms.
- */
-const SLICE = 16384
-
-function float(v: number): string {
-  if (Number.isFinite(v)) return `${v}`
-  return Number.isNaN(v) ? '"NaN"' : v > 0 ? '"Infinity"' : '"-Infinity"'
-}
-
-function bigInteger(v: bigint): string {
-  const n = Number(v)
-  return Number.isSafeInteger(n) ? `${n}` : `"${v}"`
-}
+const text = (tensor: HostTensor, from: number, to: number) => sliceText(tensor, from, to, fromFloat16Bits)
 
 /** The `data` array of a tensor as JSON text, in one go (for small tensors). */
 export function dataText(tensor: HostTensor): string {
-  return tensor.data.length === 0 ? '[]' : `[${sliceText(tensor, 0, tensor.data.length)}]`
+  return tensor.data.length === 0 ? '[]' : `[${text(tensor, 0, tensor.data.length)}]`
 }
 
 /** One output object (`name`, `datatype`, `shape`, `data`) as JSON text. */
 export function outputText(name: string, tensor: HostTensor): string {
-  return objectText(name, tensor, dataText(tensor))
+  return `${outputHead(name, tensor)}${tensor.data.length === 0 ? '' : text(tensor, 0, tensor.data.length)}]}`
 }
 
 /**
@@ -46,48 +33,14 @@ export async function writeOutputText(
   budget: OutputBudget,
 ): Promise<string[]> {
   const shown = `'${name}'`
-  const total = tensor.data.length
-  const head = `{"name":${JSON.stringify(name)},"datatype":"${tensor.datatype}","shape":${JSON.stringify(tensor.shape)},"data":[`
+  const head = outputHead(name, tensor)
   budget.spend(head.length + 2, shown)
   const pieces = [head]
-  await inSlices(total, SLICE, (from, to) => {
-    const text = (from > 0 ? ',' : '') + sliceText(tensor, from, to)
-    budget.spend(text.length, shown)
-    pieces.push(text)
+  await inSlices(tensor.data.length, SLICE, (from, to) => {
+    const piece = (from > 0 ? ',' : '') + text(tensor, from, to)
+    budget.spend(piece.length, shown)
+    pieces.push(piece)
   })
   pieces.push(']}')
   return pieces
-}
-
-function objectText(name: string, tensor: HostTensor, data: string): string {
-  return `{"name":${JSON.stringify(name)},"datatype":"${tensor.datatype}","shape":${JSON.stringify(tensor.shape)},"data":${data}}`
-}
-
-/** Each element's JSON text, by datatype. */
-function elementText(tensor: HostTensor): (i: number) => string {
-  const { data, datatype } = tensor
-  if (datatype === 'BYTES') return (i) => JSON.stringify((data as string[])[i])
-  if (datatype === 'BOOL') return (i) => ((data as Uint8Array)[i] ? 'true' : 'false')
-  if (datatype === 'FP16') return (i) => float(fromFloat16Bits((data as Uint16Array)[i] as number))
-  if (datatype === 'FP32' || datatype === 'FP64') return (i) => float((data as Float32Array)[i] as number)
-  if (datatype === 'INT64' || datatype === 'UINT64')
-    return (i) => bigInteger((data as BigInt64Array)[i] as bigint)
-  return (i) => `${(data as Int32Array)[i]}`
-}
-
-/**
- * Elements `from` to `to` as JSON text. Short runs are concatenated (about twice as fast as a join for
- * 512 numbers); long ones joined from an array, because a string grown by `+=` stays a tree of millions
- * of small pieces until read, which measured 2.5× the memory and major collections of 300 ms.
- */
-function sliceText(tensor: HostTensor, from: number, to: number): string {
-  const text = elementText(tensor)
-  if (to - from <= 1024) {
-    let out = ''
-    for (let i = from; i < to; i++) out += (i > from ? ',' : '') + text(i)
-    return out
-  }
-  const parts: string[] = new Array(to - from)
-  for (let i = from; i < to; i++) parts[i - from] = text(i)
-  return parts.join(',')
 }

@@ -2,13 +2,13 @@
  * An inference request's inputs and output selection, from JSON or from the binary tensor data
  * extension, checked against the model; and the response in the form each output asked for.
  */
-import { type components, joinBinaryBody } from '@modelport/sdk'
+import type { components } from '@modelport/sdk'
 import { badRequest } from '../core/errors.js'
+import { binaryBytes, jsonBytesAtLeast, OutputBudget } from '../runtime/output-budget.js'
 import type { HostTensor, TensorMetadata } from '../runtime/types.js'
 import { binarySize, decodeBinaryInput, encodeBinary } from './binary.js'
 import { decodeInput, encodeOutput, type TensorLimits } from './codec.js'
 import { writeOutputText } from './json-text.js'
-import { binaryBytes, jsonBytesAtLeast, OutputBudget } from './output-budget.js'
 
 type Schemas = components['schemas']
 export type RequestHeader = Schemas['InferenceRequestHeader']
@@ -138,7 +138,9 @@ export function selectOutputs(
 
 export type EncodedResponse =
   /** JSON text in pieces, to be sent in order (one piece for a small response). */
-  { kind: 'json'; pieces: string[] } | { kind: 'binary'; body: Uint8Array; headerLength: number }
+  | { kind: 'json'; pieces: string[] }
+  /** The JSON header's bytes, then each binary output's, to be sent in order (never joined into a copy). */
+  | { kind: 'binary'; parts: Uint8Array[]; headerLength: number; byteLength: number }
 
 /**
  * The response: plain JSON, or the JSON header and the binary outputs' bytes in output order; a 413 when
@@ -188,5 +190,8 @@ export async function encodeResponse(
     })
   }
   const header: Schemas['InferenceResponseHeader'] = { ...head, outputs }
-  return { kind: 'binary', ...joinBinaryBody(header, parts) }
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header))
+  let byteLength = headerBytes.byteLength
+  for (const part of parts) byteLength += part.byteLength
+  return { kind: 'binary', parts: [headerBytes, ...parts], headerLength: headerBytes.byteLength, byteLength }
 }

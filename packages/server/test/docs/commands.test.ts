@@ -43,6 +43,8 @@ const RUN_ELSEWHERE: Record<string, string> = {
     'test/examples/pytorch.test.ts',
   'npx tsx --conditions=source examples/pytorch/canary.ts /tmp/mlp-live.json':
     'test/examples/pytorch.test.ts',
+  '/usr/bin/python3 examples/pytorch/quantize.py models/mlp/2/model.onnx models/mlp/3/model.onnx':
+    'test/examples/quantize.test.ts',
 }
 /** Programs a page may use that a machine may lack; `.ci/run` installs them. Their blocks are skipped without. */
 const OPTIONAL_PROGRAMS = ['espeak-ng']

@@ -120,6 +120,52 @@ describe('greedy output against transformers.js', () => {
   }, 60_000)
 })
 
+describe('requests decoded in one batch', () => {
+  it('answer three different prompts at once as they answer each alone, beside a stream that is aborted', async () => {
+    const asks = [
+      { content: 'Hello world! How are you today?', max_tokens: 40 },
+      { content: 'The quick brown fox 🙂 jumps — 日本語', max_tokens: 25, stop: ['o'] },
+      { content: 'Short.', max_tokens: 33, logprobs: true, top_logprobs: 2 },
+    ]
+    const ask = (a: (typeof asks)[number]) =>
+      openai.chat.completions.create({
+        model: 'tiny-chat',
+        messages: [{ role: 'user', content: a.content }],
+        temperature: 0,
+        ...a,
+      })
+    const alone: OpenAI.ChatCompletion[] = []
+    for (const a of asks) alone.push(await ask(a))
+    // A fourth request streams a long answer and is aborted after a few chunks, in the same batch.
+    const aborter = new AbortController()
+    const aborted = (async () => {
+      const stream = await openai.chat.completions.create(
+        { model: 'tiny-chat', messages, max_tokens: 300, temperature: 0, stream: true },
+        { signal: aborter.signal },
+      )
+      let chunks = 0
+      try {
+        for await (const _ of stream) if (++chunks === 5) aborter.abort()
+      } catch {}
+      return chunks
+    })()
+    const together = await Promise.all(asks.map(ask))
+    expect(await aborted).toBeLessThan(300)
+    together.forEach((answer, i) => {
+      const solo = alone[i] as OpenAI.ChatCompletion
+      expect(answer.choices[0]?.message.content).toBe(solo.choices[0]?.message.content)
+      expect(answer.choices[0]?.finish_reason).toBe(solo.choices[0]?.finish_reason)
+      expect(answer.usage).toEqual(solo.usage)
+      expect(answer.choices[0]?.logprobs?.content?.map((t) => t.token)).toEqual(
+        solo.choices[0]?.logprobs?.content?.map((t) => t.token),
+      )
+    })
+    expect(together[2]?.choices[0]?.logprobs?.content?.length).toBeGreaterThan(0)
+    // The aborted generation has left the worker.
+    await expect.poll(() => chat.activity('tiny-chat')).toEqual({ active: 0, queued: 0 })
+  })
+})
+
 describe('the OpenAI parameters', () => {
   it('streams chunks that put together equal the JSON answer, with the same seed', async () => {
     const body = { max_tokens: 60, temperature: 1, seed: 11, top_p: 0.9, top_k: 50 }

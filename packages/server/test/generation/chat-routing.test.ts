@@ -85,9 +85,10 @@ async function occupyBusyChat(): Promise<() => Promise<void>> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'busy-chat', messages, max_tokens: 400, temperature: 0, stream: true }),
     })
-  // The place a previous test held is given back once its worker has seen the cancel.
+  // The place a previous test held is given back once its worker has seen the cancel (up to 5 s: a
+  // loaded machine can take a while to schedule the worker's thread).
   let response = await open()
-  for (let tries = 0; response.status === 429 && tries < 50; tries++) {
+  for (let tries = 0; response.status === 429 && tries < 250; tries++) {
     await new Promise((resolve) => setTimeout(resolve, 20))
     response = await open()
   }

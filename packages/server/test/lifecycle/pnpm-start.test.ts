@@ -109,7 +109,8 @@ describe('pnpm start', () => {
       expect(messages).not.toContain('stopping at once: requests in flight are cut')
       expect(started.output()).not.toMatch(/ELIFECYCLE/)
     } finally {
-      if (started.child.exitCode === null) started.group('SIGKILL')
+      // Ended by a code or by a signal: either way the group is gone.
+      if (started.child.exitCode === null && started.child.signalCode === null) started.group('SIGKILL')
     }
   }, 60_000)
 
@@ -140,7 +141,8 @@ describe('pnpm start', () => {
       expect(exit.code).not.toBe(0)
       expect(await stalled).not.toMatch(/\[DONE\]/)
     } finally {
-      if (started.child.exitCode === null) started.group('SIGKILL')
+      // Ended by a code or by a signal: either way the group is gone.
+      if (started.child.exitCode === null && started.child.signalCode === null) started.group('SIGKILL')
     }
   }, 60_000)
 })

@@ -60,7 +60,7 @@ const refused: [string, { given: Record<string, unknown>; says: RegExp }][] = [
   ['fractional threads', { given: { threads: 1.5 }, says: /threads must be an integer/ }],
   [
     'an unknown placement',
-    { given: { runtime: { placement: 'gpu' } }, says: /placement must be "worker" or "inline"/ },
+    { given: { runtime: { placement: 'gpu' } }, says: /placement must be "auto", "worker" or "inline"/ },
   ],
   [
     'zero workers',
@@ -69,7 +69,10 @@ const refused: [string, { given: Record<string, unknown>; says: RegExp }][] = [
   ['too many workers', { given: { runtime: { workers: 65 } }, says: /runtime.workers must be at most 64/ }],
   [
     'workers for an inline model',
-    { given: { runtime: { placement: 'inline', workers: 2 } }, says: /needs runtime.placement "worker"/ },
+    {
+      given: { runtime: { placement: 'inline', workers: 2 } },
+      says: /needs runtime.placement "auto" or "worker"/,
+    },
   ],
   [
     'an unknown runtime field',
@@ -168,7 +171,7 @@ describe('settings from the repository reach the loaded model', () => {
 describe('where a model runs by default', () => {
   it.each([
     ['a file under 256 KiB', 2_000, 'inline'],
-    ['a larger file', 300_000, 'worker'],
+    ['a larger file', 300_000, 'auto'],
   ])('runs %s %s', async (_name, bytes, want) => {
     const repo = await tempRepository()
     try {
@@ -176,7 +179,8 @@ describe('where a model runs by default', () => {
       const file = join(repo.dir, 'm', '1', 'model.onnx')
       expect(await choosePlacement(file, {})).toBe(want)
       expect(await choosePlacement(file, { placement: 'inline' })).toBe('inline')
-      expect(await choosePlacement(file, { workers: 2 })).toBe('worker')
+      expect(await choosePlacement(file, { workers: 2 })).toBe('auto')
+      expect(await choosePlacement(file, { placement: 'worker' })).toBe('worker')
     } finally {
       await repo.remove()
     }

@@ -1,14 +1,16 @@
 /** Models in worker threads: the same answers as inline, errors intact, the event loop free, crashes contained. */
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DataType, writeModel } from '../../scripts/onnx-writer.js'
-import { mlpModel, mulberry32, SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
+import { SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
 import { ModelportError } from '../../src/core/errors.js'
 import { loadOnnxModel, loadWorkerModel } from '../../src/runtime/onnx/session.js'
 import type { HostTensor, LoadedModel } from '../../src/runtime/types.js'
+import { writeSlowMlp } from './support/slow-model.js'
 
 /** An MLP whose run over 256 rows takes a good part of a second on one core. */
 const SLOW = { input: 1024, hidden: 4096, output: 16 }
@@ -21,8 +23,6 @@ let addFile: string
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'modelport-workers-'))
-  const next = mulberry32(7)
-  const uniform = (n: number) => Float32Array.from({ length: n }, () => (next() - 0.5) * 0.02)
   addFile = join(dir, 'add.onnx')
   await writeFile(
     addFile,
@@ -38,21 +38,7 @@ beforeAll(async () => {
       nodes: [{ opType: 'Add', inputs: ['a', 'b'], outputs: ['z'] }],
     }),
   )
-  slowFile = join(dir, 'slow.onnx')
-  await writeFile(
-    slowFile,
-    mlpModel({
-      graphName: 'slow',
-      docString: 'A model whose runs take long, for the worker tests.',
-      sizes: SLOW,
-      weights: {
-        w1: uniform(SLOW.input * SLOW.hidden),
-        b1: uniform(SLOW.hidden),
-        w2: uniform(SLOW.hidden * SLOW.output),
-        b2: uniform(SLOW.output),
-      },
-    }),
-  )
+  slowFile = await writeSlowMlp(join(dir, 'slow.onnx'), SLOW, 7)
 })
 
 afterAll(async () => {
@@ -193,4 +179,25 @@ describe('a model in worker threads', () => {
       await model.dispose()
     }
   })
+})
+
+describe('disposing of a model while its threads load', () => {
+  it('waits for every thread to finish loading, so the process survives', async () => {
+    // onnxruntime-node aborts the whole process ("terminate called after throwing an instance of
+    // 'Napi::Error'") when a thread is terminated inside session creation. Four threads of a 32 MB model
+    // on two cores: when the first has described the model, the others are still loading. In a child
+    // process, since an abort would end the test runner too.
+    const script = join(import.meta.dirname, 'support', 'load-and-dispose.ts')
+    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((done, fail) =>
+      execFile(
+        process.execPath,
+        ['--conditions=source', '--import', 'tsx', script, slowFile, '4'],
+        { timeout: 120_000 },
+        (error, stdout, stderr) =>
+          error ? fail(new Error(`${error.message}\n${stderr}`)) : done({ stdout, stderr }),
+      ),
+    )
+    expect(stderr).not.toMatch(/terminate called/)
+    expect(stdout).toBe('disposed\n')
+  }, 150_000)
 })

@@ -5,20 +5,24 @@
  */
 
 import { childCancellation } from '../../core/cancellation.js'
-import type {
-  CallOptions,
-  ChatCompletion,
-  ChatRequest,
-  EmbeddingsResponse,
-  ProviderV1,
+import {
+  type CallOptions,
+  type ChatCompletion,
+  type ChatRequest,
+  type EmbeddingsResponse,
+  type ProviderV1,
+  upstreamText,
 } from '../../core/provider.js'
 import { decodeEmbedding } from '../embedding-base64.js'
 import {
   type FetchFunction,
+  failureOf,
   invalidResponse,
   joinUrl,
   postJson,
   readJsonBody,
+  readJsonText,
+  statusError,
   type Upstream,
   webFetch,
 } from '../provider-http.js'
@@ -39,12 +43,39 @@ export interface OpenAICompatibleOptions {
   type?: string
 }
 
+/**
+ * The body of a non-streamed chat call: the client's fields with the target's model id and `stream:
+ * false`; `stream_options` dropped, which OpenAI refuses unless streaming. A plain spread unless there
+ * is something to drop: destructuring the rest out copies every field through a slower path.
+ */
+function nonStreamed(request: ChatRequest, model: string): ChatRequest {
+  if (request.stream_options === undefined) return { ...request, model, stream: false }
+  const { stream_options: _, ...rest } = request
+  return { ...rest, model, stream: false }
+}
+
 export function createOpenAICompatible(options: OpenAICompatibleOptions): ProviderV1 {
   const fetch = options.fetch ?? webFetch
   const secrets = options.apiKey ? [options.apiKey] : []
   const headers: Record<string, string> = { ...options.headers }
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`
   const upstream = (model: string): Upstream => ({ target: `${options.id}/${model}`, fetch, secrets })
+
+  /** The benchmark's `reserialization` ablation: the client's bytes up, the upstream's bytes back. */
+  async function passThrough(to: Upstream, url: string, sent: string, call: CallOptions) {
+    let response: Awaited<ReturnType<typeof fetch>>
+    try {
+      const init = { method: 'POST' as const, body: sent, signal: call.signal }
+      response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...headers } })
+    } catch (error) {
+      throw failureOf(error, to.target, call.signal)
+    }
+    if (!response.ok) throw await statusError(response, to)
+    const text = await response.text()
+    const completion = JSON.parse(text) as ChatCompletion
+    Object.defineProperty(completion, upstreamText, { value: text })
+    return completion
+  }
 
   return {
     specificationVersion: 'v1',
@@ -53,18 +84,14 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Provid
 
     async chat(request: ChatRequest, call: CallOptions): Promise<ChatCompletion> {
       const to = upstream(call.model)
-      // stream_options is refused by OpenAI unless streaming.
-      const { stream_options: _, ...rest } = request
-      const body = { ...rest, model: call.model, stream: false }
-      const response = await postJson(
-        to,
-        joinUrl(options.baseUrl, 'chat/completions'),
-        body,
-        headers,
-        call.signal,
-      )
-      const completion = (await readJsonBody(response, to, call.signal)) as ChatCompletion
+      const url = joinUrl(options.baseUrl, 'chat/completions')
+      if (call.sentBody !== undefined) return passThrough(to, url, call.sentBody, call)
+      const response = await postJson(to, url, nonStreamed(request, call.model), headers, call.signal)
+      const { text, value } = await readJsonText(response, to, call.signal)
+      const completion = value as ChatCompletion
       if (!Array.isArray(completion?.choices)) throw invalidResponse(to.target, 'no choices')
+      // Passed on unchanged: the route answers with the upstream's bytes rather than serializing again.
+      Object.defineProperty(completion, upstreamText, { value: text })
       return completion
     },
 

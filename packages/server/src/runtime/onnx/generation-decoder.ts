@@ -115,6 +115,14 @@ export class DecoderSequence {
     return row
   }
 
+  /** Hands the cache over (to a batch): this sequence is empty afterwards and owns nothing. */
+  takeCache(): { past: Record<string, ort.Tensor>; length: number } {
+    const taken = { past: this.#past, length: this.#length }
+    this.#past = this.#emptyPast()
+    this.#length = 0
+    return taken
+  }
+
   /** Releases the cache's tensors. */
   dispose(): void {
     this.#disposePast()
@@ -137,7 +145,7 @@ export class DecoderSequence {
   }
 }
 
-function toFloat32(tensor: ort.Tensor): Float32Array {
+export function toFloat32(tensor: ort.Tensor): Float32Array {
   if (tensor.type === 'float32') return tensor.data as Float32Array
   if (tensor.type === 'float16') return Float32Array.from(tensor.data as Uint16Array, halfToFloat)
   throw new Error(`logits of type ${tensor.type} are not supported`)

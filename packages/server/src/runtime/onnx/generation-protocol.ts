@@ -58,8 +58,12 @@ export type WorkerRequest = GenerateRequest | CancelRequest | CloseRequest
 export interface WorkerOptions {
   file: string
   intraOpThreads: number
-  /** Most prompt tokens one prefill run takes; a longer prompt runs in several. */
+  /** Prompt tokens per prefill run; a longer prompt runs in several (a last remainder under a quarter of this goes with the run before it). */
   prefillChunk: number
+  /** Decoding sequences stepped together in one run; 1 steps each on its own. */
+  maxBatch: number
+  /** Batch even a file that quantizes activations per tensor (whose rows then affect each other). */
+  batchAnyFile: boolean
   /** KV heads and head size when the model's metadata leaves them symbolic (from `config.json`). */
   kvHeads?: number
   headDim?: number
@@ -79,7 +83,7 @@ export interface SampledToken extends TokenLogprob {
 export type FinishReason = 'stop' | 'length' | 'cancelled'
 
 export type WorkerEvent =
-  | { type: 'ready'; inputs: string[]; outputs: string[]; vocabSize?: number }
+  | { type: 'ready'; inputs: string[]; outputs: string[]; maxBatch: number }
   | { type: 'load-failed'; message: string }
   | { type: 'started'; id: number }
   | { type: 'token'; id: number; token: SampledToken }

@@ -9,6 +9,7 @@
  */
 import { type ResourceLimits, Worker } from 'node:worker_threads'
 import { badRequest, rateLimited, unavailable } from '../../core/errors.js'
+import { workerNice } from '../thread-priority.js'
 import { runningFromSource, threadStart } from '../worker-pool.js'
 import type {
   FinishReason,
@@ -31,12 +32,18 @@ export type {
 export interface GenerationSessionOptions {
   file: string
   intraOpThreads?: number
-  /** Prompt tokens per prefill run (default 128). */
+  /** Prompt tokens per prefill run (default 128; a remainder under a quarter of it goes with the last run). */
   prefillChunk?: number
   kvHeads?: number
   headDim?: number
-  /** Generations the worker interleaves (default 4). */
+  /** Generations the worker runs at once (default 4). */
   maxActive?: number
+  /**
+   * Decoding generations stepped together in one batched run; 1 turns batching off. Default:
+   * `maxActive`, except for a file that quantizes activations per tensor, where rows would affect each
+   * other's numbers: 1 there unless this is given.
+   */
+  maxBatch?: number
   /** Generations waiting for a place; one more is refused with 429 (default 16). */
   maxQueue?: number
   /** `Retry-After` seconds of a refusal (default 1). */
@@ -77,7 +84,9 @@ function spawnWorker(workerData: WorkerOptions, resourceLimits?: ResourceLimits)
   const start = threadStart(
     new URL(runningFromSource ? './generation-worker.ts' : './generation-worker.js', import.meta.url),
   )
-  return new Worker(start.file, { workerData: { ...workerData, ...start.data }, resourceLimits })
+  // The thread lowers its own priority (see thread-priority.ts); the value is checked here.
+  const data = { ...workerData, ...start.data, nice: workerNice() }
+  return new Worker(start.file, { workerData: data, resourceLimits })
 }
 
 export class GenerationSession {
@@ -89,6 +98,7 @@ export class GenerationSession {
   #closed = false
   /** Workers started so far (a replaced one counts too). */
   starts = 0
+  #maxBatch = 1
 
   private constructor(options: GenerationSessionOptions) {
     this.#options = options
@@ -99,6 +109,11 @@ export class GenerationSession {
     const session = new GenerationSession(options)
     await session.#ensureWorker()
     return session
+  }
+
+  /** Decoding generations the worker steps together in one run (1: each on its own). */
+  get maxBatch(): number {
+    return this.#maxBatch
   }
 
   /** Generations running and waiting. */
@@ -240,6 +255,8 @@ export class GenerationSession {
       file: this.#options.file,
       intraOpThreads: this.#options.intraOpThreads ?? 1,
       prefillChunk: this.#options.prefillChunk ?? 128,
+      maxBatch: this.#options.maxBatch ?? this.#options.maxActive ?? 4,
+      batchAnyFile: this.#options.maxBatch !== undefined,
       ...(this.#options.kvHeads !== undefined && { kvHeads: this.#options.kvHeads }),
       ...(this.#options.headDim !== undefined && { headDim: this.#options.headDim }),
       ...(this.#options.vocabulary && { vocabulary: this.#options.vocabulary }),
@@ -249,8 +266,10 @@ export class GenerationSession {
     // Until it is ready, nothing holds the process open on its account but the load itself.
     const starting = new Promise<Worker>((resolve, reject) => {
       const onEvent = (event: WorkerEvent) => {
-        if (event.type === 'ready') resolve(worker)
-        else if (event.type === 'load-failed') {
+        if (event.type === 'ready') {
+          this.#maxBatch = event.maxBatch
+          resolve(worker)
+        } else if (event.type === 'load-failed') {
           reject(unavailable('model_load_failed', `The model could not be loaded: ${event.message}`))
           void worker.terminate()
         } else this.#onEvent(event)

@@ -1,12 +1,15 @@
 /**
  * A worker thread that owns one decoder session and the KV caches of the sequences it generates.
  * ONNX Runtime for Node runs `session.run` on the calling thread, so decoding here keeps the main
- * thread's event loop free. Sequences take turns one run at a time (a prefill chunk or a decode step),
- * so a long prompt never holds back the tokens of the others, and a cancel message is read between
- * any two runs.
+ * thread's event loop free. Each turn runs one prompt chunk of a sequence still being prefilled, then
+ * one decode step for the sequences that are decoding, batched into one run (up to `maxBatch` rows per
+ * run); so a long prompt never holds back the tokens of the others, a sequence joins the batch at a
+ * step boundary once its prompt has run, and a cancel message is read between any two runs.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
+import { lowerThisThread } from '../thread-priority.js'
+import { DecoderBatch, quantizesActivationsPerTensor } from './generation-batch.js'
 import { DecoderSequence, type DecoderSignature, decoderSignature } from './generation-decoder.js'
 import { GrammarEngine, InvalidGrammarError, type TokenMask } from './generation-grammar.js'
 import type {
@@ -20,7 +23,10 @@ import { Sampler } from './generation-sampling.js'
 
 interface Active {
   request: GenerateRequest
+  /** Runs the prompt; its cache then moves into a batch. */
   sequence: DecoderSequence
+  /** The batch it decodes in, once its prompt has run. */
+  batch?: DecoderBatch
   sampler: Sampler
   /** Prompt tokens not run yet. */
   pending: number[]
@@ -33,7 +39,8 @@ interface Active {
 
 if (!parentPort) throw new Error('generation-worker runs as a worker thread')
 const port: MessagePort = parentPort
-const options = workerData as WorkerOptions
+const options = workerData as WorkerOptions & { nice: number }
+lowerThisThread(options.nice)
 const send = (event: WorkerEvent) => port.postMessage(event)
 
 async function main(): Promise<void> {
@@ -59,10 +66,36 @@ async function main(): Promise<void> {
   /** Cancels that arrived while their generation was still being set up. */
   const early = new Set<number>()
 
-  const finish = (entry: Active, reason: FinishReason) => {
+  const batches: DecoderBatch[] = []
+  let maxBatch = 1
+  try {
+    // Rows of one batch must line up their positions; without `position_ids` the model derives them
+    // from the cache length, which padding would shift, so such a model decodes one sequence per run.
+    if (
+      signature.positionIds &&
+      (options.batchAnyFile || !(await quantizesActivationsPerTensor(options.file)))
+    )
+      maxBatch = Math.max(1, options.maxBatch)
+  } catch (error) {
+    send({ type: 'load-failed', message: (error as Error).message })
+    return
+  }
+
+  const release = (entry: Active) => {
     active.delete(entry.request.id)
     entry.sequence.dispose()
     entry.mask?.dispose()
+    const batch = entry.batch
+    if (!batch) return
+    batch.leave(entry.request.id)
+    if (batch.size === 0) {
+      batch.dispose()
+      batches.splice(batches.indexOf(batch), 1)
+    }
+  }
+
+  const finish = (entry: Active, reason: FinishReason) => {
+    release(entry)
     send({
       type: 'done',
       id: entry.request.id,
@@ -72,38 +105,99 @@ async function main(): Promise<void> {
     })
   }
 
-  /** One run for one sequence: the next prefill chunk, or one decode step. */
-  const step = async (entry: Active) => {
-    if (entry.cancelled) return finish(entry, 'cancelled')
+  const fail = (entry: Active, error: unknown) => {
+    release(entry)
+    send({ type: 'failed', id: entry.request.id, message: (error as Error).message })
+  }
+
+  /** Picks the next token from `logits`; true while the sequence goes on. */
+  const choose = async (entry: Active, logits: Float32Array): Promise<boolean> => {
+    if (entry.cancelled) {
+      finish(entry, 'cancelled')
+      return false
+    }
     const { request } = entry
-    const feed =
-      entry.pending.length > 0 ? entry.pending.splice(0, options.prefillChunk) : [entry.last as number]
-    const logits = await entry.sequence.forward(feed)
-    if (entry.pending.length > 0) return
-    if (entry.cancelled) return finish(entry, 'cancelled')
     await entry.mask?.apply(logits)
     const token = entry.sampler.next(logits)
     entry.mask?.accept(token.id)
-    if (request.stopIds.includes(token.id)) return finish(entry, 'stop')
+    if (request.stopIds.includes(token.id)) {
+      finish(entry, 'stop')
+      return false
+    }
     entry.generated++
     entry.last = token.id
     send({ type: 'token', id: request.id, token })
-    if (entry.generated >= request.maxTokens) finish(entry, 'length')
+    if (entry.generated >= request.maxTokens) {
+      finish(entry, 'length')
+      return false
+    }
+    return true
   }
+
+  // A run costs at least what a decode step does (the weights are read once per run), so a remainder
+  // under a quarter of a chunk goes with the chunk before it: a 134-token prompt is one run, not 128 + 6.
+  const prefillRun = (left: number) =>
+    left <= Math.floor(options.prefillChunk * 1.25) ? left : options.prefillChunk
+
+  /** The next prompt chunk of the sequence that waited longest; its first token once the prompt has run. */
+  const prefill = async (entry: Active) => {
+    const logits = await entry.sequence.forward(entry.pending.splice(0, prefillRun(entry.pending.length)))
+    // Prompts take turns chunk by chunk, so a long one never holds back a short one.
+    active.delete(entry.request.id)
+    active.set(entry.request.id, entry)
+    if (entry.pending.length > 0 || !(await choose(entry, logits))) return
+    let batch = batches.find((b) => b.size < maxBatch)
+    if (!batch) {
+      batch = new DecoderBatch(session, signature)
+      batches.push(batch)
+    }
+    batch.join(entry.request.id, entry.sequence.takeCache())
+    entry.batch = batch
+  }
+
+  /** One decode step for every row of `batch`, each row's token chosen with its own settings. */
+  const decode = async (batch: DecoderBatch) => {
+    const rows = [...active.values()].filter((entry) => entry.batch === batch)
+    let results: Array<{ key: number; logits: Float32Array }>
+    try {
+      results = await batch.step((key) => active.get(key)?.last as number)
+    } catch (error) {
+      for (const entry of rows) fail(entry, error)
+      return
+    }
+    for (const { key, logits } of results) {
+      const entry = active.get(key)
+      if (!entry) continue
+      try {
+        await choose(entry, logits)
+      } catch (error) {
+        fail(entry, error)
+      }
+    }
+  }
+
+  // Let cancel and new generate messages in between runs.
+  const yieldToMessages = () => new Promise((resolve) => setImmediate(resolve))
 
   const run = async () => {
     while (active.size > 0) {
-      for (const entry of [...active.values()]) {
+      for (const entry of [...active.values()]) if (entry.cancelled) finish(entry, 'cancelled')
+      const filling = [...active.values()].find((entry) => entry.pending.length > 0)
+      if (filling) {
         try {
-          await step(entry)
+          await prefill(filling)
         } catch (error) {
-          active.delete(entry.request.id)
-          entry.sequence.dispose()
-          entry.mask?.dispose()
-          send({ type: 'failed', id: entry.request.id, message: (error as Error).message })
+          fail(filling, error)
         }
-        // Let cancel and new generate messages in between runs.
-        await new Promise((resolve) => setImmediate(resolve))
+        await yieldToMessages()
+      }
+      for (const batch of [...batches]) {
+        // Cancelled rows leave before the step rather than after it.
+        for (const entry of active.values())
+          if (entry.batch === batch && entry.cancelled) finish(entry, 'cancelled')
+        if (batch.size === 0 || !batches.includes(batch)) continue
+        await decode(batch)
+        await yieldToMessages()
       }
     }
   }
@@ -162,6 +256,7 @@ async function main(): Promise<void> {
     type: 'ready',
     inputs: session.inputNames as string[],
     outputs: session.outputNames as string[],
+    maxBatch,
   })
 }
 

@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node'
 import { badRequest } from '../../core/errors.js'
 import type { RuntimeSettings } from '../settings.js'
 import type { Datatype, HostTensor, LoadedModel, TensorMetadata } from '../types.js'
+import { createOptimizedSession, type OptimizedModelCacheOptions } from './optimized-model-cache.js'
 
 const toDatatype: Record<string, Datatype> = {
   bool: 'BOOL',
@@ -31,7 +32,8 @@ const toOrtType = Object.fromEntries(Object.entries(toDatatype).map(([ort, oip])
 >
 
 /** Session settings; batching and placement are applied by `onnxLoader`, not here. */
-export type OnnxOptions = Omit<RuntimeSettings, 'batching' | 'placement' | 'workers'>
+export type OnnxOptions = Omit<RuntimeSettings, 'batching' | 'placement' | 'workers'> &
+  OptimizedModelCacheOptions
 
 function describeValue(meta: ort.InferenceSession.ValueMetadata): TensorMetadata {
   if (!meta.isTensor) {
@@ -58,13 +60,15 @@ export async function loadOnnxModel(file: string, options: OnnxOptions = {}): Pr
   // One intra-op thread without spinning by default: with more, idle workers spin on the core that
   // serves HTTP, and runs got 2-4x slower whenever the other core was busy.
   const spinning = options.spinning ? '1' : '0'
-  const session = await ort.InferenceSession.create(file, {
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: options.intraOpThreads ?? 1,
     interOpNumThreads: options.interOpThreads ?? 1,
     executionMode: (options.interOpThreads ?? 1) > 1 ? 'parallel' : 'sequential',
     graphOptimizationLevel: options.optimization ?? 'all',
     extra: { session: { intra_op: { allow_spinning: spinning }, inter_op: { allow_spinning: spinning } } },
-  })
+  }
+  // From the saved optimized graph when there is one (see optimized-model-cache.ts).
+  const { session } = await createOptimizedSession(file, sessionOptions, options)
   const inputs = session.inputMetadata.map(describeValue)
   const outputs = session.outputMetadata.map(describeValue)
   return {

@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises'
 import { withBatching } from '../batcher.js'
 import type { Placement } from '../settings.js'
 import { type RuntimeSettings, resolveBatching } from '../settings.js'
+import { withShortRunsInline } from '../short-runs-inline.js'
 import type { LoadedModel, ModelLoader } from '../types.js'
 import { loadOnnxModel, type OnnxOptions } from './inline-session.js'
 import { loadWorkerModel } from './worker-session.js'
@@ -15,18 +16,17 @@ export { loadWorkerModel } from './worker-session.js'
 
 /**
  * Model files below this size run inline by default. Their runs take microseconds (simplenet, 2 KB:
- * ~10 µs), less than a hop to a worker thread and back (~15 µs with piscina here), and they cannot
- * stall the event loop for long. Anything larger (Silero VAD at 2 MB, the OCR models, embeddings)
- * runs in a worker thread. See the performance docs for the measurements.
+ * ~10 µs), less than a hop to a worker thread and back, and they cannot stall the event loop for long.
+ * Anything larger (Silero VAD at 2 MB, the MLPs, embeddings) is placed `auto`: worker threads, with
+ * the runs measured to be shorter than the hop run inline. See the performance docs for the figures.
  */
 export const INLINE_MAX_BYTES = 256 * 1024
 
-/** Where a model runs: what its settings say, else inline for tiny files and in workers otherwise. */
+/** Where a model runs: what its settings say, else inline for tiny files and `auto` otherwise. */
 export async function choosePlacement(file: string, settings: RuntimeSettings): Promise<Placement> {
   if (settings.placement) return settings.placement
-  if (settings.workers !== undefined) return 'worker'
   const { size } = await stat(file)
-  return size < INLINE_MAX_BYTES ? 'inline' : 'worker'
+  return size < INLINE_MAX_BYTES && settings.workers === undefined ? 'inline' : 'auto'
 }
 
 /** Loads one ONNX file where its settings (or its size) place it. */
@@ -37,9 +37,17 @@ export async function loadPlacedModel(
 ): Promise<LoadedModel> {
   const { batching: _batching, placement: _placement, workers, ...session } = settings
   const options: OnnxOptions = session
-  return (await choosePlacement(file, settings)) === 'worker'
-    ? loadWorkerModel(file, { ...options, workers: workers ?? 1, ...(onWorkerError && { onWorkerError }) })
-    : loadOnnxModel(file, options)
+  const placement = await choosePlacement(file, settings)
+  if (placement === 'inline') return loadOnnxModel(file, options)
+  const threads = await loadWorkerModel(file, {
+    ...options,
+    workers: workers ?? 1,
+    ...(onWorkerError && { onWorkerError }),
+  })
+  if (placement === 'worker') return threads
+  return withShortRunsInline(threads, () => loadOnnxModel(file, options), {
+    ...(onWorkerError && { onInlineError: onWorkerError }),
+  })
 }
 
 export interface OnnxLoaderOptions {

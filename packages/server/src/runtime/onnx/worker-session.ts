@@ -6,16 +6,20 @@
  * worker that dies (the replacement loads its session again) while the others go on serving.
  *
  * A worker cannot be stopped while ONNX Runtime executes in it: onnxruntime-node 1.30 aborts the whole
- * process when a thread is terminated mid-run. So runs are never cut; a model is disposed only once its
- * runs have finished (the model's life cycle drains it first).
+ * process when a thread is terminated mid-run or while it creates its session. So runs are never cut; a
+ * model is disposed only once its runs have finished (the model's life cycle drains it first) and every
+ * thread, a replacement too, has finished loading.
  */
 import { errorFromFields, unavailable } from '../../core/errors.js'
 import type { HostTensor, LoadedModel, RunOptions } from '../types.js'
 import { runningFromSource, transferablesOf, workerPool } from '../worker-pool.js'
 import type { OnnxOptions } from './inline-session.js'
-import type { WorkerInit, WorkerReply, WorkerTask } from './worker-protocol.js'
+import { LOADED_SLOTS, type WorkerInit, type WorkerReply, type WorkerTask } from './worker-protocol.js'
 
 const entry = new URL(runningFromSource ? './session-worker.ts' : './session-worker.js', import.meta.url)
+
+/** The longest a disposal waits for threads still loading their sessions. */
+const SETTLE_MS = 120_000
 
 export interface WorkerModelOptions extends OnnxOptions {
   /** Worker threads, each with a session (default 1). */
@@ -33,7 +37,17 @@ export interface WorkerModel extends LoadedModel {
 /** Loads an ONNX file into `workers` worker threads and serves it as one model. */
 export async function loadWorkerModel(file: string, options: WorkerModelOptions = {}): Promise<WorkerModel> {
   const { workers = 1, onWorkerError, ...session } = options
-  const init: WorkerInit = { file, options: session }
+  const loaded = new SharedArrayBuffer(LOADED_SLOTS * Int32Array.BYTES_PER_ELEMENT)
+  const init: WorkerInit = { file, options: session, loaded }
+  const slots = new Int32Array(loaded)
+  /** Waits until no thread of the pool is still loading its session (at most `ms`). */
+  const settled = async (ms: number) => {
+    const until = performance.now() + ms
+    while (pool.threads.some((t) => Atomics.load(slots, t.threadId % LOADED_SLOTS) === 0)) {
+      if (performance.now() > until) return
+      await new Promise((done) => setTimeout(done, 5))
+    }
+  }
   const pool = workerPool<WorkerTask, WorkerReply>(entry, {
     threads: workers,
     data: { ...init },
@@ -44,10 +58,12 @@ export async function loadWorkerModel(file: string, options: WorkerModelOptions 
     // The first worker to load its session answers; the others load beside it.
     described = await pool.run({ kind: 'describe' })
   } catch (error) {
+    await settled(SETTLE_MS)
     await pool.destroy()
     throw new Error((error as Error).message)
   }
   if (described.kind !== 'described') {
+    await settled(SETTLE_MS)
     await pool.destroy()
     throw new Error('the model worker did not describe its session')
   }
@@ -63,7 +79,11 @@ export async function loadWorkerModel(file: string, options: WorkerModelOptions 
       let reply: WorkerReply
       try {
         const transferList = runOptions?.transfer ? transferablesOf(inputs) : undefined
-        reply = await pool.run({ kind: 'run', inputs, outputs }, { transferList })
+        const outputLimit = runOptions?.outputLimit
+        reply = await pool.run(
+          { kind: 'run', inputs, outputs, ...(outputLimit && { outputLimit }) },
+          { transferList },
+        )
       } catch (error) {
         // The worker running this request stopped (it crashed or was terminated); piscina starts a
         // replacement, and requests on the other workers are not affected.
@@ -91,6 +111,7 @@ export async function loadWorkerModel(file: string, options: WorkerModelOptions 
     },
     async dispose() {
       closed = true
+      await settled(SETTLE_MS)
       await pool.destroy()
     },
   } satisfies WorkerModel

@@ -43,6 +43,8 @@ export interface ChatModelSettings {
   /** Generations the model's worker interleaves, and how many may wait for a place. */
   maxActive: number
   maxQueue: number
+  /** Decoding generations stepped together in one batched run (default: all that are active). */
+  maxBatch?: number
   intraOpThreads: number
   /** Generation workers, each with its own session (and copy of the weights). */
   workers: number
@@ -187,6 +189,7 @@ export async function readChatFolder(dir: string): Promise<ChatModelSettings> {
     }),
     maxActive: positiveInteger(queue.max_active, 'queue.max_active') ?? 4,
     maxQueue: positiveInteger(queue.max_queue, 'queue.max_queue', 0) ?? 16,
+    ...(queue.max_batch !== undefined && { maxBatch: positiveInteger(queue.max_batch, 'queue.max_batch') }),
     intraOpThreads: positiveInteger(modelJson.threads, 'threads') ?? 1,
     // The same field as every other model's worker threads: `runtime.workers`.
     workers: positiveInteger(runtimeOf(modelJson).workers, 'runtime.workers') ?? 1,

@@ -165,6 +165,7 @@ async function load(
       intraOpThreads: settings.intraOpThreads,
       maxActive: settings.maxActive,
       maxQueue: settings.maxQueue,
+      ...(settings.maxBatch !== undefined && { maxBatch: settings.maxBatch }),
       ...(settings.kvHeads !== undefined && { kvHeads: settings.kvHeads }),
       ...(settings.headDim !== undefined && { headDim: settings.headDim }),
       vocabulary: readVocabulary(json, settings.vocabSize, settings.eosTokenIds),

@@ -15,10 +15,17 @@ export function tileModel(times: number): Uint8Array {
   })
 }
 
-/** `tile` (×1024), `echo-bytes` (BYTES identity) and `echo-fp32` (FP32 identity). */
+/**
+ * `tile` (×1024, in a worker thread as a model of real size would be: a file this small is placed inline
+ * by default), `tile-inline` (the same on the event loop's thread), `echo-bytes` (BYTES identity) and
+ * `echo-fp32` (FP32 identity).
+ */
 export async function hostileRepository(): Promise<Repository> {
   const repo = await tempRepository()
   await repo.add('tile/model.onnx', tileModel(1024))
+  await repo.add('tile/model.json', JSON.stringify({ runtime: { placement: 'worker' } }))
+  await repo.add('tile-inline/model.onnx', tileModel(1024))
+  await repo.add('tile-inline/model.json', JSON.stringify({ runtime: { placement: 'inline' } }))
   await repo.add('echo-bytes/model.onnx', identityModel(DataType.STRING))
   await repo.add('echo-fp32/model.onnx', identityModel(DataType.FLOAT))
   return repo

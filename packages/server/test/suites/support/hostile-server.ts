@@ -23,6 +23,11 @@ export interface HostileServer {
   output(): string
   logLines(): Record<string, unknown>[]
   watch(): Promise<Watch>
+  /**
+   * Resident memory `afterMs` after now (default 10 s, the target's "back near the baseline"), sampled
+   * every 500 ms: the last sample and the lowest.
+   */
+  settledRss(afterMs?: number): Promise<{ lastMiB: number; lowestMiB: number }>
   close(): Promise<void>
 }
 
@@ -178,6 +183,14 @@ export async function startHostileServer(options: HostileServerOptions = {}): Pr
           return { ...figures, eventLoopMaxMs: Math.round((await eventLoopMaxMs(url)) * 10) / 10 }
         },
       }
+    },
+    async settledRss(afterMs = 10_000) {
+      let lowestMiB = rssMiB(pid)
+      for (let waited = 0; waited < afterMs; waited += 500) {
+        await sleep(500)
+        lowestMiB = Math.min(lowestMiB, rssMiB(pid))
+      }
+      return { lastMiB: Math.round(rssMiB(pid)), lowestMiB: Math.round(lowestMiB) }
     },
     async close() {
       child.kill('SIGTERM')

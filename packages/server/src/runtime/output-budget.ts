@@ -4,7 +4,7 @@
  * from below for JSON ones (whose text is then counted as it grows), and refused with a 413 once over.
  */
 import { tooLarge } from '../core/errors.js'
-import type { HostTensor } from '../runtime/types.js'
+import type { HostTensor } from './types.js'
 
 export class OutputBudget {
   #used = 0
