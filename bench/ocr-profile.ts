@@ -6,9 +6,9 @@
  *   pnpm -F @modelport/bench profile:ocr [--rounds 5] [--pipeline '{"cropMargin":0.25}']
  */
 import { parseArgs } from 'node:util'
-import { ACCURACY_SUITE } from '../packages/server/test/ocr/accuracy-suite.ts'
-import { renderPage } from '../packages/server/test/ocr/pages.ts'
-import { characterErrorRate, hasChineseFont, ocrApp } from '../packages/server/test/ocr/support.ts'
+import { ACCURACY_SUITE } from '../packages/server/test/tasks/ocr/accuracy-suite.ts'
+import { renderPage } from '../packages/server/test/tasks/ocr/pages.ts'
+import { characterErrorRate, hasChineseFont, ocrApp } from '../packages/server/test/tasks/ocr/support.ts'
 import { median } from './lib/stats.ts'
 
 const { values } = parseArgs({

@@ -6,6 +6,18 @@
  * const { outputs } = await mp.infer('simplenet', { inputs: { x: new Float32Array(10) } })
  */
 import { ApiPromise } from './api-promise.js'
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  OcrRequest,
+  OcrResponse,
+  ServerMetadata,
+  VadRequest,
+  VadResponse,
+} from './api-types.js'
 import {
   type ClientOptions,
   createHttpClient,
@@ -14,35 +26,12 @@ import {
   readJson,
 } from './client.js'
 import { type ClientRequest, clientRequest } from './core.js'
-import type { components, operations } from './generated/openapi.js'
+import type { operations } from './generated/openapi.js'
 import { type InferContext, type InferRequest, type InferResult, infer, modelPath } from './infer.js'
+import type { Json } from './operation-types.js'
 import { abortable } from './retry.js'
 import { createStream } from './stream.js'
-import { type BinaryInput, imageType } from './uploads.js'
-
-/** The JSON answer of an operation's 200. */
-type Json<Op> = Op extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never
-/** The JSON request body of an operation. */
-type Body<Op> = Op extends { requestBody: { content: { 'application/json': infer T } } } ? T : never
-/** The query parameters of an operation. */
-type Query<Op> = Op extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never
-
-type Schemas = components['schemas']
-export type Model = Schemas['Model']
-export type ModelList = Schemas['ModelList']
-export type ModelMetadata = Schemas['ModelMetadata']
-export type ServerMetadata = Schemas['ServerMetadata']
-export type ChatCompletionRequest = Body<operations['createChatCompletion']>
-export type ChatCompletion = Json<operations['createChatCompletion']>
-export type ChatCompletionChunk = Schemas['ChatCompletionChunk']
-export type EmbeddingsRequest = Body<operations['createEmbeddings']>
-export type EmbeddingsResponse = Json<operations['createEmbeddings']>
-export type OcrResponse = Json<operations['recognizeText']>
-export type VadResponse = Json<operations['detectVoiceActivity']>
-/** `recognize()` takes the image's bytes, or its base64 (optionally as a `data:` URL). */
-export type OcrRequest = { image: BinaryInput | string } & Query<operations['recognizeText']>
-/** `vad()` takes a WAV file's bytes. */
-export type VadRequest = { audio: BinaryInput } & Query<operations['detectVoiceActivity']>
+import { imageType } from './uploads.js'
 
 /** A probe's answer is its status: 503 means "not ready", not a failure. */
 const readStatus = (response: Response) => {
@@ -182,6 +171,7 @@ export function createModelport(options: ClientOptions) {
 
 export type Modelport = ReturnType<typeof createModelport>
 export { ApiPromise } from './api-promise.js'
+export type * from './api-types.js'
 export type { ClientOptions, HeaderValues, RequestOptions, WithResponse } from './client.js'
 export { embeddingVector } from './embeddings.js'
 export * from './errors.js'

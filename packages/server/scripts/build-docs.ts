@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 import { dirname, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { scalarConfiguration } from '../src/routes/docs.js'
+import { scalarConfiguration } from '../src/endpoints/docs.js'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const contractPath = resolve(root, 'openapi/openapi.yaml')

@@ -3,7 +3,26 @@
  */
 import { Hono } from 'hono'
 import { emptyConfig } from './config/config-types.js'
-import { tooLarge } from './errors.js'
+import { defaultLimits, type RequestLimits } from './config/request-limits.js'
+import { tooLarge } from './core/errors.js'
+import type { LocalChat } from './core/local-chat.js'
+import type { LocalEmbeddings } from './core/local-embeddings.js'
+import { type Metrics, noMetrics } from './core/metrics.js'
+import { chatRoutes } from './endpoints/chat.js'
+import { type DocsOptions, docsRoutes } from './endpoints/docs.js'
+import { embeddingsRoutes } from './endpoints/embeddings.js'
+import { feedbackRoutes } from './endpoints/feedback.js'
+import { healthRoutes } from './endpoints/health.js'
+import { inferenceRoutes } from './endpoints/inference.js'
+import { metricsRoutes } from './endpoints/metrics.js'
+import { modelRoutes } from './endpoints/models.js'
+import { noLocalModelsRoutes } from './endpoints/no-local-models.js'
+import { ocrRoutes } from './endpoints/ocr.js'
+import { recordAnswer } from './endpoints/record-answer.js'
+import { repositoryRoutes } from './endpoints/repository.js'
+import { rolloutRoutes } from './endpoints/rollout.js'
+import { statisticsRoutes } from './endpoints/statistics.js'
+import { vadRoutes } from './endpoints/vad.js'
 import { type AuthOptions, apiKeyAuth } from './http/auth.js'
 import { bodyLimit } from './http/body-limit.js'
 import { type ErrorLogger, errorBody, handleError, notFoundRoute } from './http/errors.js'
@@ -11,31 +30,13 @@ import { requestIds } from './http/request-id.js'
 import { Admission } from './limits/admission.js'
 import { rateLimits } from './limits/rate-limit.js'
 import type { RateLimiter } from './limits/rate-limiter.js'
-import { defaultLimits, type RequestLimits } from './limits/request-limits.js'
 import type { ModelRegistry } from './models/registry.js'
-import { type Metrics, noMetrics } from './observability/metrics.js'
 import { observeRequests, type RequestLog } from './observability/observe-requests.js'
 import { QualityMonitor } from './quality/quality-monitor.js'
-import { recordAnswer } from './quality/record-answer.js'
-import { chatRoutes } from './routes/chat.js'
-import { type DocsOptions, docsRoutes } from './routes/docs.js'
-import { embeddingsRoutes } from './routes/embeddings.js'
-import { feedbackRoutes } from './routes/feedback.js'
-import { inferenceRoutes } from './routes/inference.js'
-import { metricsRoutes } from './routes/metrics.js'
-import { modelRoutes } from './routes/models.js'
-import { noLocalModelsRoutes } from './routes/no-local-models.js'
-import { ocrRoutes } from './routes/ocr.js'
-import { repositoryRoutes } from './routes/repository.js'
-import { rolloutRoutes } from './routes/rollout.js'
-import { statisticsRoutes } from './routes/statistics.js'
-import { vadRoutes } from './routes/vad.js'
 import { type Ablation, noAblation } from './routing/ablation.js'
 import { createRouter } from './routing/create-router.js'
 import type { Router } from './routing/router.js'
-import type { LocalChat } from './tasks/chat/types.js'
 import type { OcrService } from './tasks/ocr/types.js'
-import type { LocalEmbeddings } from './tasks/types.js'
 
 export const SERVER_NAME = 'modelport'
 export const SERVER_VERSION = '0.1.0'
@@ -138,6 +139,10 @@ export function createApp(options: AppOptions) {
       }),
     ],
   }
+  app.route(
+    '/',
+    healthRoutes(() => options.registry?.serving ?? true),
+  )
   app.route('/', docsRoutes(options.docs))
   if (metrics?.render) app.route('/', metricsRoutes(metrics.render))
   app.route('/', modelRoutes(options.registry, router))

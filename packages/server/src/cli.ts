@@ -87,7 +87,7 @@ async function serveCommand(): Promise<void> {
   })
   log.info('starting', { port, host })
   const { startServer } = await import('./node.js')
-  const { splitApiKeys } = await import('./http/api-keys.js')
+  const { splitApiKeys } = await import('./config/api-keys.js')
   try {
     server = await startServer({
       port,

@@ -10,19 +10,18 @@
  * // Bun: export default createEdgeApp(process.env)
  */
 import type { ExecutionContext } from 'hono'
-import { type App, createApp } from './app.js'
+import type { App } from './app.js'
+import { accessOf, compose } from './compose.js'
+import { splitApiKeys } from './config/api-keys.js'
 import { ConfigError } from './config/config-error.js'
-import { emptyConfig, type ModelportConfig } from './config/config-types.js'
-import { loadConfig, secretsOf } from './config/load-config.js'
-import { ModelportError } from './errors.js'
-import { hashApiKeys, splitApiKeys } from './http/api-keys.js'
-import type { AuthOptions } from './http/auth.js'
+import { emptyConfig } from './config/config-types.js'
+import { loadConfig } from './config/load-config.js'
+import { ModelportError } from './core/errors.js'
+import type { LogMethod } from './core/log.js'
 import { errorBody } from './http/errors.js'
 import { DurableObjectRateLimiter, isDurableObjectNamespace } from './limits/durable-object-rate-limiter.js'
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js'
 import { type FetchFunction, webFetch } from './providers/provider-http.js'
-import { redactingLog } from './providers/redact.js'
-import { createRouter } from './routing/create-router.js'
 
 /** The bindings the edge entry reads. Every string binding can be named by `${NAME}` in the config. */
 export interface EdgeEnv {
@@ -34,8 +33,6 @@ export interface EdgeEnv {
   MODELPORT_RATE_LIMITER?: unknown
   [binding: string]: unknown
 }
-
-type LogMethod = (message: string, fields?: Record<string, unknown>) => void
 
 export interface EdgeAppOptions {
   /** Outbound HTTP for every provider (default: the runtime's global `fetch`). */
@@ -66,42 +63,21 @@ export function createEdgeApp(env: EdgeEnv, options: EdgeAppOptions = {}): App {
   } catch (error) {
     throw error instanceof ConfigError ? new ConfigError(error.issues, 'MODELPORT_CONFIG') : error
   }
-  const clientKeys = splitApiKeys(env.MODELPORT_API_KEYS)
-  // From here on, no log line may carry a provider key, nor a client's.
-  const log = redactingLog(options.log ?? consoleLog, [...secretsOf(config), ...clientKeys])
-  const router = createRouter(config, {
+  // The order compose.ts states: access, the rate limiter when a key is limited, then the rest.
+  const access = accessOf(config.auth, { clientKeys: splitApiKeys(env.MODELPORT_API_KEYS) })
+  // With the Durable Object binding every isolate counts in one place; without it, each its own.
+  const rateLimiter = !access.limited
+    ? undefined
+    : isDurableObjectNamespace(env.MODELPORT_RATE_LIMITER)
+      ? new DurableObjectRateLimiter(env.MODELPORT_RATE_LIMITER)
+      : new MemoryRateLimiter()
+  return compose({
+    config,
+    access,
+    rateLimiter,
     fetch: options.fetch ?? webFetch,
-    log,
-    onCircuitChange: (target, state) => log.warn('circuit changed', { target, state }),
-  })
-  const { auth, limited } = authOf(config.auth, clientKeys)
-  return createApp({
-    router,
-    limits: config.limits,
-    auth,
-    // With the Durable Object binding every isolate counts in one place; without it, each its own.
-    rateLimiter: !limited
-      ? undefined
-      : isDurableObjectNamespace(env.MODELPORT_RATE_LIMITER)
-        ? new DurableObjectRateLimiter(env.MODELPORT_RATE_LIMITER)
-        : new MemoryRateLimiter(),
-    log,
-  })
-}
-
-/** The config's keys and the env's, as on Node; the env's are hashed (WebCrypto) while the app starts. */
-function authOf(
-  config: ModelportConfig['auth'],
-  clientKeys: string[],
-): { auth?: AuthOptions; limited: boolean } {
-  const fileKeys = config?.keys ?? []
-  if (fileKeys.length === 0 && clientKeys.length === 0) return { limited: false }
-  const defaults = { rpm: config?.rpm, tpm: config?.tpm }
-  const keys = hashApiKeys(clientKeys, defaults).then((hashed) => [...fileKeys, ...hashed])
-  const limited =
-    fileKeys.some((key) => key.rpm !== undefined || key.tpm !== undefined) ||
-    (clientKeys.length > 0 && (defaults.rpm !== undefined || defaults.tpm !== undefined))
-  return { auth: { keys, publicMetrics: config?.publicMetrics ?? false }, limited }
+    log: options.log ?? consoleLog,
+  }).app
 }
 
 /** A config that cannot be served answers every request with this, and the reason goes to the log once. */

@@ -9,35 +9,34 @@ import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { dirname, join, resolve } from 'node:path'
 import { serve } from '@hono/node-server'
-import { createApp } from './app.js'
+import { accessOf, compose } from './compose.js'
 import { ConfigError } from './config/config-error.js'
 import { emptyConfig } from './config/config-types.js'
-import { loadConfig, secretsOf } from './config/load-config.js'
-import { hashApiKeys } from './http/api-keys.js'
+import { loadConfig } from './config/load-config.js'
+import type { Clock } from './core/clock.js'
+import type { LocalEmbeddings } from './core/local-embeddings.js'
+import type { Logger } from './core/log.js'
 import { drainable } from './lifecycle/graceful-shutdown.js'
-import { watchRepository } from './lifecycle/watch-repository.js'
 import { MemoryRateLimiter } from './limits/memory-rate-limiter.js'
 import { RedisRateLimiter } from './limits/redis-rate-limiter.js'
 import { builtinModels } from './models/builtin.js'
-import { type Logger, ModelRegistry } from './models/registry.js'
+import { ModelRegistry } from './models/registry.js'
 import { repositoryReader, scanRepository } from './models/repository.js'
+import { watchRepository } from './models/watch-repository.js'
 import { createLogger } from './observability/logger.js'
 import { metricSources } from './observability/metric-sources.js'
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js'
 import { registerQualityMetrics } from './observability/quality-metrics.js'
 import { registerRolloutMetrics } from './observability/rollout-metrics.js'
-import { createOutboundHttp } from './outbound-http.js'
-import { redactingLog } from './providers/redact.js'
+import { createOutboundHttp } from './providers/undici-fetch.js'
 import { QualityMonitor, type QualityOptions } from './quality/quality-monitor.js'
 import type { AblatableFeature } from './routing/ablation.js'
-import type { Clock } from './routing/clock.js'
-import { createRouter } from './routing/create-router.js'
+import type { Router } from './routing/router.js'
 import { onnxLoader } from './runtime/onnx/session.js'
 import type { ModelLoader } from './runtime/types.js'
 import { type LocalChat, OnnxLocalChat, scanChatModels } from './tasks/chat/index.js'
 import { OnnxLocalEmbeddings } from './tasks/embeddings/index.js'
 import { createNodeOcrService, type NodeOcrOptions } from './tasks/ocr/node-service.js'
-import type { LocalEmbeddings } from './tasks/types.js'
 
 export interface ServerOptions {
   /** Listen port; 0 picks a free one (default 8080). */
@@ -130,11 +129,37 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw new Error(
       'A key is in both MODELPORT_API_KEYS and MODELPORT_ADMIN_API_KEYS; list it in one of them.',
     )
+  // The pieces are made in this order, each from those before it:
+  // 1. the log and the quality monitor;
+  // 2. the metrics, first because the model loader and the router report to them; their gauges read
+  //    the registry, the router and the HTTP server when scraped, once those exist;
+  // 3. the registry, with the built-ins and the repository's models;
+  // 4. local chat and local embeddings;
+  // 5. the config, read after the local models because its `local` targets are checked against them;
+  // 6. access and, when a key carries a limit, the rate limiter (Redis or memory);
+  // 7. outbound HTTP and the OCR service;
+  // 8. compose(): the redacted log, the router and the app (compose.ts);
+  // 9. the HTTP server, then the watcher.
   const log = options.log ?? createLogger()
   const ablate = new Set(options.ablate)
   const modelsDir = resolve(options.modelsDir ?? 'models')
   const quality = new QualityMonitor(options.feedback)
-  const registry = new ModelRegistry({
+
+  let registry: ModelRegistry | undefined
+  let router: Router | undefined
+  let requestsInFlight = () => 0
+  const metrics =
+    options.metrics === false
+      ? undefined
+      : createPrometheusMetrics({
+          sources: metricSources(
+            () => router as Router,
+            () => registry as ModelRegistry,
+            () => requestsInFlight(),
+          ),
+        })
+
+  const models = new ModelRegistry({
     onSource: (name, source) => quality.configure(name, source?.feedback),
     keepAliveMs: options.keepAliveMs,
     repository: repositoryReader(modelsDir),
@@ -150,23 +175,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       ),
     log,
   })
-  // The gauges read the router and the server when scraped, once they exist.
-  let requestsInFlight = () => 0
-  const metrics =
-    options.metrics === false
-      ? undefined
-      : createPrometheusMetrics({
-          sources: metricSources(
-            () => router,
-            registry,
-            () => requestsInFlight(),
-          ),
-        })
+  registry = models
   if (metrics) {
-    registerRolloutMetrics(metrics.registry, registry.rollouts, () => registry.list().map((e) => e.name))
+    registerRolloutMetrics(metrics.registry, models.rollouts, () => models.list().map((e) => e.name))
     registerQualityMetrics(metrics.registry, quality)
   }
-  if (options.builtins ?? true) registry.add(builtinModels())
+  if (options.builtins ?? true) models.add(builtinModels())
   const scan = await scanRepository(modelsDir)
   // Chat model folders are served by the chat task (each in its own generation worker), not the registry.
   const chatScan = await scanChatModels(modelsDir)
@@ -177,12 +191,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const isChat = (path: string) => chatFolders.has(path) || chatFolders.has(dirname(path))
   for (const skipped of chatScan.skipped) log.warn('chat model folder skipped', skipped)
   for (const skipped of scan.skipped) if (!isChat(skipped.path)) log.warn('model folder skipped', skipped)
-  registry.add(scan.models.filter((model) => !isChat(join(modelsDir, model.name))))
-  const localChat = options.localChat ?? new OnnxLocalChat({ models: chatScan.models, log })
+  models.add(scan.models.filter((model) => !isChat(join(modelsDir, model.name))))
 
+  const localChat = options.localChat ?? new OnnxLocalChat({ models: chatScan.models, log })
   const localEmbeddings =
     options.localEmbeddings ??
-    new OnnxLocalEmbeddings({ registry, readText: (file) => readFile(file, 'utf8'), log })
+    new OnnxLocalEmbeddings({ registry: models, readText: (file) => readFile(file, 'utf8'), log })
+
   const config = options.configPath
     ? loadConfig(await readConfigFile(options.configPath), {
         source: options.configPath,
@@ -191,34 +206,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         localChat,
       })
     : emptyConfig
-  // From here on, no log line may carry a provider key, nor a client's.
-  const appLog = redactingLog(log, [...secretsOf(config), ...plainKeys, ...adminKeys])
-  const auth = config.auth ?? { keys: [], publicMetrics: false }
-  const perMinute = { rpm: auth.rpm, tpm: auth.tpm }
-  const keys = [
-    ...auth.keys,
-    ...(await hashApiKeys(plainKeys, perMinute)),
-    ...(await hashApiKeys(adminKeys, perMinute, { admin: true })),
-  ]
-  const limited = keys.some((key) => key.rpm !== undefined || key.tpm !== undefined)
-  const rateLimiter = !limited
+
+  const access = accessOf(config.auth, { clientKeys: plainKeys, adminKeys, sha256: nodeSha256 })
+  const rateLimiter = !access.limited
     ? undefined
     : options.redisUrl
       ? await RedisRateLimiter.connect(options.redisUrl)
       : new MemoryRateLimiter()
-  const outbound = createOutboundHttp(config.http)
-  const router = createRouter(config, {
-    fetch: outbound.fetch,
-    localEmbeddings,
-    localChat,
-    clock: options.clock,
-    random: options.random,
-    log: appLog,
-    metrics,
-    onCircuitChange: (target, state) => appLog.warn('circuit changed', { target, state }),
-    ablate,
-  })
 
+  const outbound = createOutboundHttp(config.http)
   const limits = config.limits ?? {}
   const ocrLimits = {
     ...(limits.maxImageBytes !== undefined && { maxImageBytes: limits.maxImageBytes }),
@@ -227,30 +223,35 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ocr =
     options.ocr === false
       ? undefined
-      : await createNodeOcrService(registry, {
+      : await createNodeOcrService(models, {
           ...ocrLimits,
           onWorkerError: (error) =>
             log.warn('OCR worker stopped; a new one takes its place', { error: error.message }),
           ...options.ocr,
         })
-  const app = createApp({
-    registry,
-    limits,
+
+  const composed = compose({
+    config,
+    access,
+    rateLimiter,
+    fetch: outbound.fetch,
+    log,
+    clock: options.clock,
+    random: options.random,
+    registry: models,
     maxBodyBytes: options.maxBodyBytes,
     maxTensorElements: options.maxTensorElements,
     maxAudioSeconds: options.maxAudioSeconds,
     localEmbeddings,
     localChat,
-    router,
     docs: { script: scalarScript },
     ocr,
-    auth: keys.length > 0 ? { keys, publicMetrics: auth.publicMetrics, sha256: nodeSha256 } : undefined,
-    rateLimiter,
     metrics,
     quality,
-    log: appLog,
     ablate,
   })
+  router = composed.router
+  const app = composed.app
   const server = await new Promise<ReturnType<typeof serve>>((done, fail) => {
     const s = serve(
       { fetch: app.fetch, port: options.port ?? 8080, hostname: options.host ?? '127.0.0.1' },
@@ -262,12 +263,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   requestsInFlight = drainer.inFlight
   const { port } = server.address() as AddressInfo
   const loaded = Promise.all([
-    registry.loadAll(),
+    models.loadAll(),
     localChat instanceof OnnxLocalChat ? localChat.loaded : undefined,
   ]).then(() => {})
   const watcher = options.watch
     ? watchRepository(modelsDir, (name) => {
-        registry
+        models
           .reload(name)
           .catch((error: Error) => log.warn('model reload failed', { model: name, error: error.message }))
       })
@@ -276,10 +277,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {
     url: `http://${options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1'}:${port}`,
     port,
-    registry,
+    registry: models,
     loaded,
     async close() {
-      registry.stopServing()
+      models.stopServing()
       watcher?.close()
       if (options.shutdownDelayMs) await new Promise((done) => setTimeout(done, options.shutdownDelayMs))
       const { forced } = await drainer.drain(options.shutdownGraceMs ?? 25_000)
@@ -288,7 +289,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await rateLimiter?.close()
       await loaded
       await ocr?.close?.()
-      await registry.close()
+      await models.close()
       await localChat.close()
     },
   }

@@ -6,7 +6,7 @@
 import type { RequestOptions } from '../client.js'
 import type { components } from '../generated/openapi.js'
 import type { Modelport } from '../index.js'
-import { send } from './send.js'
+import { send, sendAction } from './send.js'
 
 type Schemas = components['schemas']
 export type RepositoryIndex = Schemas['RepositoryIndex']
@@ -37,18 +37,8 @@ export const repositoryIndex = (mp: Modelport, body: RepositoryIndexRequest = {}
  * version it replaces goes on serving until then. A version that fails to load is a `BadRequestError`.
  */
 export const loadModel = (mp: Modelport, model: string, opts?: RequestOptions) =>
-  send<RepositoryModelResponse>(mp, 'loadModel', {
-    ...opts,
-    method: 'POST',
-    path: repositoryPath(model, 'load'),
-    json: {},
-  })
+  sendAction<RepositoryModelResponse>(mp, 'loadModel', repositoryPath(model, 'load'), opts)
 
 /** Releases every version of the model once its requests in flight have finished; until loaded again it answers 503. */
 export const unloadModel = (mp: Modelport, model: string, opts?: RequestOptions) =>
-  send<RepositoryModelResponse>(mp, 'unloadModel', {
-    ...opts,
-    method: 'POST',
-    path: repositoryPath(model, 'unload'),
-    json: {},
-  })
+  sendAction<RepositoryModelResponse>(mp, 'unloadModel', repositoryPath(model, 'unload'), opts)

@@ -6,7 +6,7 @@
 import type { RequestOptions } from '../client.js'
 import type { components } from '../generated/openapi.js'
 import type { Modelport } from '../index.js'
-import { send } from './send.js'
+import { send, sendAction } from './send.js'
 
 type Schemas = components['schemas']
 export type Rollout = Schemas['Rollout']
@@ -39,18 +39,8 @@ export const clearModelRollout = (mp: Modelport, model: string, opts?: RequestOp
 
 /** Makes the canary (or else the shadow) the stable version. */
 export const promoteModelRollout = (mp: Modelport, model: string, opts?: RequestOptions) =>
-  send<Rollout>(mp, 'promoteModelRollout', {
-    ...opts,
-    method: 'POST',
-    path: rolloutPath(model, '/promote'),
-    json: {},
-  })
+  sendAction<Rollout>(mp, 'promoteModelRollout', rolloutPath(model, '/promote'), opts)
 
 /** Takes the canary and shadow out of the rollout; the stable version takes every unpinned request. */
 export const rollbackModelRollout = (mp: Modelport, model: string, opts?: RequestOptions) =>
-  send<Rollout>(mp, 'rollbackModelRollout', {
-    ...opts,
-    method: 'POST',
-    path: rolloutPath(model, '/rollback'),
-    json: {},
-  })
+  sendAction<Rollout>(mp, 'rollbackModelRollout', rolloutPath(model, '/rollback'), opts)

@@ -9,10 +9,20 @@
  * value.name // string
  * ```
  */
+
+import type { ChatCompletion, ChatCompletionRequest } from '../api-types.js'
 import type { RequestOptions } from '../client.js'
-import type { ChatCompletion, ChatCompletionRequest, Modelport } from '../index.js'
 import type { FromSchema, JsonSchema } from './json-schema.js'
 import { validate } from './validate.js'
+
+/** What `chatJson` calls: a client's `chat.completions.create` (a `Modelport` has it). */
+export interface ChatClient {
+  chat: {
+    completions: {
+      create(request: ChatCompletionRequest, options?: RequestOptions): PromiseLike<ChatCompletion>
+    }
+  }
+}
 
 export type { FromSchema, JsonSchema, JsonType } from './json-schema.js'
 export { validate as validateJson } from './validate.js'
@@ -50,7 +60,7 @@ export class StructuredOutputError extends Error {
 }
 
 export async function chatJson<const S extends JsonSchema>(
-  mp: Pick<Modelport, 'chat'>,
+  mp: ChatClient,
   request: ChatJsonRequest<S>,
   options?: RequestOptions,
 ): Promise<{ value: FromSchema<S>; completion: ChatCompletion }> {

@@ -1,8 +1,19 @@
 /** The config file's shape after validation, defaults filled in. See docs/routing.md. */
-import type { ApiKey } from '../http/api-keys.js'
-import type { RequestLimits } from '../limits/request-limits.js'
-import type { RetryPolicy } from '../routing/retry-with-backoff.js'
-import type { RouteTask } from '../routing/route.js'
+import type { ApiKey } from './api-keys.js'
+import type { RequestLimits } from './request-limits.js'
+
+/** How a route retries one target before it falls back. */
+export interface RetryPolicy {
+  /** Attempts per target, the first included. */
+  attempts: number
+  initialDelayMs: number
+  maxDelayMs: number
+  /** The longest `Retry-After` worth waiting for; longer ones move on at once. */
+  maxRetryAfterMs: number
+}
+
+/** What a route serves. */
+export type RouteTask = 'chat' | 'embeddings'
 
 export interface OpenAICompatibleConfig {
   type: 'openai-compatible'

@@ -3,8 +3,8 @@
  * then validation with defaults filled in. Every problem is collected and thrown as one `ConfigError`.
  */
 import { parse as parseYaml } from 'yaml'
-import type { LocalChat } from '../tasks/chat/types.js'
-import type { LocalEmbeddings } from '../tasks/types.js'
+import type { LocalChat } from '../core/local-chat.js'
+import type { LocalEmbeddings } from '../core/local-embeddings.js'
 import { ConfigError } from './config-error.js'
 import { type Issues, readMap, readNumber } from './config-fields.js'
 import { defaultHttp, defaultRouting, type HttpConfig, type ModelportConfig } from './config-types.js'

@@ -3,7 +3,7 @@
  * tokens-per-minute limits and `admin: true` for keys that may load and unload models; `rpm`/`tpm`
  * beside `keys` are the defaults for keys that set none, `MODELPORT_API_KEYS` ones included.
  */
-import type { ApiKey } from '../http/api-keys.js'
+import type { ApiKey } from './api-keys.js'
 import { type Issues, readMap, readNumber, readString } from './config-fields.js'
 import type { AuthConfig } from './config-types.js'
 

@@ -1,6 +1,7 @@
 /** `limits:` — request size and admission limits (see `RequestLimits`); each is optional, at least 1 (queues 0). */
-import { limitNames, type RequestLimits, zeroAllowed } from '../limits/request-limits.js'
+
 import { type Issues, readMap, readNumber } from './config-fields.js'
+import { limitNames, type RequestLimits, zeroAllowed } from './request-limits.js'
 
 export function readLimits(value: unknown, issues: Issues): Partial<RequestLimits> {
   if (value === undefined) return {}

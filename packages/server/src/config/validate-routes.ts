@@ -1,9 +1,15 @@
 /** `routes:` — model aliases clients call, each with its targets, strategy and timing. */
-import type { RetryPolicy } from '../routing/retry-with-backoff.js'
-import type { LocalChat } from '../tasks/chat/types.js'
-import type { LocalEmbeddings } from '../tasks/types.js'
+
+import type { LocalChat } from '../core/local-chat.js'
+import type { LocalEmbeddings } from '../core/local-embeddings.js'
 import { type Issues, readChoice, readMap, readNumber, readString } from './config-fields.js'
-import type { ModelportConfig, ProviderConfig, RouteConfig, TargetConfig } from './config-types.js'
+import type {
+  ModelportConfig,
+  ProviderConfig,
+  RetryPolicy,
+  RouteConfig,
+  TargetConfig,
+} from './config-types.js'
 import { checkVectorSpace } from './vector-space.js'
 
 const routeName = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/

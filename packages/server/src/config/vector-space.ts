@@ -5,7 +5,7 @@
  * its `dimensions`, else the route's, else what the local model reports. Targets whose spaces or known
  * dimensions differ are refused at start-up.
  */
-import type { LocalEmbeddings } from '../tasks/types.js'
+import type { LocalEmbeddings } from '../core/local-embeddings.js'
 import type { Issues } from './config-fields.js'
 import type { TargetConfig } from './config-types.js'
 

@@ -4,8 +4,8 @@
  * the time taken nor an early exit says how much of a key matched, or which key it was.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { ModelportError } from '../errors.js'
-import type { ApiKey } from './api-keys.js'
+import type { ApiKey } from '../config/api-keys.js'
+import { ModelportError } from '../core/errors.js'
 import { errorBody } from './errors.js'
 
 declare module 'hono' {

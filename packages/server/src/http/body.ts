@@ -2,9 +2,9 @@
  * Reads a JSON body and checks it against the contract's schema (validators generated from it).
  */
 import type { Context } from 'hono'
-import { badRequest } from '../errors.js'
+import { checkArrayLengths } from '../config/request-limits.js'
+import { badRequest } from '../core/errors.js'
 import type { Validator } from '../generated/validators.js'
-import { checkArrayLengths } from '../limits/request-limits.js'
 
 function where(instancePath: string): string {
   const path = instancePath

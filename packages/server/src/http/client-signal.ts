@@ -5,7 +5,7 @@
  * rest of routing (see `Cancellation`). Elsewhere it is the request's own signal.
  */
 import type { Context } from 'hono'
-import { type AbortSignalLike, Cancellation } from '../cancellation.js'
+import { type AbortSignalLike, Cancellation } from '../core/cancellation.js'
 
 interface NodeResponse {
   readonly writableFinished: boolean

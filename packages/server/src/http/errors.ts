@@ -4,7 +4,7 @@
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { ModelportError, tooLarge } from '../errors.js'
+import { ModelportError, tooLarge } from '../core/errors.js'
 
 export interface ErrorLogger {
   error(message: string, fields?: Record<string, unknown>): void

@@ -2,7 +2,7 @@
  * `modelport hash-key [key]`: prints the SHA-256 of a key, for `auth.keys[].sha256` in the config file.
  * Without an argument the key is read from stdin, so it stays out of the shell's history.
  */
-import { hashApiKey } from './api-keys.js'
+import { hashApiKey } from '../config/api-keys.js'
 
 export const HASH_KEY_USAGE = 'modelport hash-key [key]   (reads the key from stdin when not given)'
 

@@ -1,10 +1,14 @@
 /**
- * Multipart bodies (OCR's `image`, VAD's `audio` and their fields), with the number of parts counted
+ * Media types and multipart bodies (OCR's `image`, VAD's `audio` and their fields), with the number of parts counted
  * before any is parsed: the platform's `formData()` took 29 s of event loop on 500k empty parts, well
  * inside the body limit. Counting the boundary's occurrences is one native search through the bytes.
  */
 import type { Context } from 'hono'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
+
+/** A request's media type, lower-cased, without its parameters (`multipart/form-data`, `audio/wav`). */
+export const mediaTypeOf = (c: Context): string =>
+  (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
 
 /** A file and a few fields is all any endpoint reads; more parts than this are refused. */
 export const MAX_PARTS = 32

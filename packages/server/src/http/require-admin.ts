@@ -5,7 +5,7 @@
  * open, as it leaves every endpoint open.
  */
 import type { MiddlewareHandler } from 'hono'
-import { forbidden } from '../errors.js'
+import { forbidden } from '../core/errors.js'
 
 /** Refuses with a 403 a request made with an ordinary key; runs after `apiKeyAuth`. */
 export const requireAdmin: MiddlewareHandler = async (c, next) => {

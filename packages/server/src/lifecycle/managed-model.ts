@@ -3,11 +3,15 @@
  * the next request, reloaded from its file, or unloaded on request. Every `run()` holds the session it
  * started on, and a session is disposed only after its last run has finished, so replacing or releasing
  * one never fails a request in flight. Runtime-agnostic: loading is a callback and time a `Clock`.
+ *
+ * Longer than most files here: loading, idle release, reload, unload and draining are one state
+ * machine over one session and its runs in flight, and its invariants are easiest to check in one place.
  */
-import { unavailable } from '../errors.js'
-import type { Clock } from '../routing/clock.js'
+
+import type { Clock } from '../core/clock.js'
+import { unavailable } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
 import type { HostTensor, LoadedModel, RunOptions, TensorMetadata } from '../runtime/types.js'
-import type { Logger } from './log.js'
 import { VersionStatistics } from './statistics.js'
 
 /** `unloaded`: not in memory; the next request loads it, unless it was unloaded on purpose. */

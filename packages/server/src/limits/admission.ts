@@ -4,8 +4,8 @@
  * its body is read or decoded, with a 429 and `Retry-After` from how long recent work took. A waiting
  * request whose client leaves gives up its place.
  */
-import type { AbortSignalLike } from '../cancellation.js'
-import { rateLimited } from '../errors.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import { rateLimited } from '../core/errors.js'
 
 export interface AdmissionLimits {
   /** Requests that may run at once. */

@@ -4,8 +4,8 @@
  * waiting ends as `client_closed_request`, never as an unexpected error.
  */
 import type { MiddlewareHandler } from 'hono'
-import type { AbortSignalLike } from '../cancellation.js'
-import { ModelportError } from '../errors.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import { ModelportError } from '../core/errors.js'
 import { clientSignal } from '../http/client-signal.js'
 import type { Admission } from './admission.js'
 

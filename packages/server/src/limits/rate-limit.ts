@@ -6,8 +6,8 @@
  * request through and logs: an outage of the limiter's store must not become an outage of the API.
  */
 import type { Context, MiddlewareHandler } from 'hono'
-import { type ModelportError, rateLimited } from '../errors.js'
-import type { ApiKey } from '../http/api-keys.js'
+import type { ApiKey } from '../config/api-keys.js'
+import { type ModelportError, rateLimited } from '../core/errors.js'
 import type { RateLimiter } from './rate-limiter.js'
 
 declare module 'hono' {

@@ -5,8 +5,15 @@
  * client asks for it (`stream_options.include_usage`); otherwise the prompt and the streamed text are
  * estimated.
  */
-import type { ChatChunk, ChatCompletion, ChatRequest, EmbeddingsRequest } from '../providers/types.js'
-import type { OpenedStream } from '../routing/router.js'
+
+import { wrapChatStream } from '../core/chat-stream.js'
+import type {
+  ChatChunk,
+  ChatCompletion,
+  ChatRequest,
+  ChatStream,
+  EmbeddingsRequest,
+} from '../core/provider.js'
 
 export const estimateTokens = (characters: number) => Math.ceil(characters / 4)
 
@@ -57,10 +64,10 @@ export function usedTokens(
  * final usage chunk's total, or the prompt estimate plus the streamed text's.
  */
 export function meterChatStream(
-  stream: OpenedStream,
+  stream: ChatStream,
   request: ChatRequest,
   charge: (tokens: number) => void,
-): OpenedStream {
+): ChatStream {
   let usage: ChatChunk['usage']
   let characters = 0
   let charged = false
@@ -84,15 +91,7 @@ export function meterChatStream(
       settle()
     }
   }
-  const generator = chunks()
-  return {
-    [Symbol.asyncIterator]: () => generator,
-    async cancel() {
-      await stream.cancel()
-      await generator.return(undefined)
-      settle()
-    },
-  }
+  return wrapChatStream(chunks(), () => stream.cancel(), settle)
 }
 
 /** The tokens of a chat answer: its reported usage, or the prompt's and the answer's text estimated. */

@@ -2,39 +2,18 @@
  * The models this server serves, their versions and their load state. Runtime-agnostic: loading is
  * delegated to a `ModelLoader`, each version's life (idle release, reload, drain) to `src/lifecycle`.
  */
-import { badRequest, notFound } from '../errors.js'
-import type { Logger } from '../lifecycle/log.js'
+
+import { type Clock, systemClock } from '../core/clock.js'
+import { badRequest, notFound } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
 import { ManagedModel, type VersionState } from '../lifecycle/managed-model.js'
+import { checkModelName, checkVersion } from '../lifecycle/model-names.js'
 import { ModelVersion } from '../lifecycle/model-version.js'
 import { Rollouts } from '../rollout/rollouts.js'
-import { type Clock, systemClock } from '../routing/clock.js'
-import type { RuntimeSettings } from '../runtime/settings.js'
 import type { LoadedModel, ModelLoader } from '../runtime/types.js'
-import type { EmbeddingsSettings } from './embeddings-settings.js'
-import { checkModelName, checkVersion } from './names.js'
+import { entryOf, type ModelEntry } from './model-entry.js'
 import { planReload } from './reload-plan.js'
-import type { ModelSource, ModelSourceReader, Task } from './source.js'
-
-export type ModelState = VersionState
-
-export type VersionEntry = ModelVersion
-
-export interface ModelEntry {
-  readonly name: string
-  readonly task: Task
-  readonly origin: ModelSource['origin']
-  /** Batching and ONNX Runtime settings from `model.json`, passed to the loader. */
-  readonly runtime?: RuntimeSettings
-  /** For task `embeddings`: tokenizer and pooling settings from `model.json`. */
-  readonly embeddings?: EmbeddingsSettings
-  /** `model.json` `keep_alive_ms`, when it says. */
-  readonly keepAliveMs?: number | false
-  readonly created: number
-  /** Versions in ascending numeric order; the newest that takes requests is served by default. */
-  readonly versions: VersionEntry[]
-}
-
-export type { Logger }
+import type { ModelSource, ModelSourceReader } from './source.js'
 
 export interface RegistryOptions {
   loader: ModelLoader
@@ -103,16 +82,7 @@ export class ModelRegistry {
       const versions = [...source.versions.keys()]
         .sort(byNumber)
         .map((version) => this.#version(source, version, source.versions.get(version) as string))
-      this.#entries.set(source.name, {
-        name: source.name,
-        task: source.task,
-        origin: source.origin,
-        ...(source.runtime && { runtime: source.runtime }),
-        ...(source.embeddings && { embeddings: source.embeddings }),
-        ...(source.keepAliveMs !== undefined && { keepAliveMs: source.keepAliveMs }),
-        created: Math.floor(this.#now() / 1000),
-        versions,
-      })
+      this.#entries.set(source.name, entryOf(source, Math.floor(this.#now() / 1000), versions))
       this.rollouts.configure(source.name, source.rollout, [...source.versions.keys()])
       this.#onSource?.(source.name, source)
     }
@@ -163,7 +133,7 @@ export class ModelRegistry {
   }
 
   /** The version to serve: the one asked for, or the newest that takes requests (the newest if none does). */
-  version(name: string, version?: string): VersionEntry {
+  version(name: string, version?: string): ModelVersion {
     const entry = this.entry(name)
     if (version === undefined) return this.#served(entry)
     const wanted = checkVersion(version)
@@ -179,22 +149,22 @@ export class ModelRegistry {
     return found
   }
 
-  #served(entry: ModelEntry): VersionEntry {
+  #served(entry: ModelEntry): ModelVersion {
     const stable = this.rollouts.stable(entry.name)
     const pinned = stable === undefined ? undefined : entry.versions.find((v) => v.version === stable)
     if (pinned?.accepting) return pinned
     for (let i = entry.versions.length - 1; i >= 0; i--) {
-      const version = entry.versions[i] as VersionEntry
+      const version = entry.versions[i] as ModelVersion
       if (version.accepting) return version
     }
-    return entry.versions.at(-1) as VersionEntry
+    return entry.versions.at(-1) as ModelVersion
   }
 
   /**
    * The model for a version, to run; it loads on demand if it was released when idle. 503 while it
    * loads for the first time, if it failed to, or after it was unloaded on request.
    */
-  ready(name: string, version?: string): { entry: VersionEntry; model: LoadedModel } {
+  ready(name: string, version?: string): { entry: ModelVersion; model: LoadedModel } {
     const entry = this.version(name, version)
     if (!entry.accepting) throw entry.managed.refusal()
     if (version === undefined) return this.rollouts.route(this.entry(name), entry)
@@ -219,7 +189,7 @@ export class ModelRegistry {
   }
 
   /** Model state as the `/v1` list reports it: that of the served version. */
-  stateOf(entry: ModelEntry): ModelState {
+  stateOf(entry: ModelEntry): VersionState {
     return this.#served(entry).state
   }
 
@@ -304,7 +274,7 @@ export class ModelRegistry {
     return names.filter((name) => !this.#entries.has(name)).sort()
   }
 
-  #retire(version: VersionEntry, onDemand: boolean, reason: string): void {
+  #retire(version: ModelVersion, onDemand: boolean, reason: string): void {
     this.#retiring.add(version.managed)
     void version.managed
       .retire(this.#retireDelayMs, onDemand, reason)

@@ -5,7 +5,7 @@
  */
 
 import type { ModelVersion } from '../lifecycle/model-version.js'
-import type { ModelEntry } from './registry.js'
+import { entryOf, type ModelEntry } from './model-entry.js'
 import type { ModelSource } from './source.js'
 
 export interface ReloadPlan {
@@ -45,16 +45,7 @@ export function planReload(
     return fresh
   })
   versions.sort(byNumber)
-  const entry: ModelEntry = {
-    name: source.name,
-    task: source.task,
-    origin: source.origin,
-    ...(source.runtime && { runtime: source.runtime }),
-    ...(source.embeddings && { embeddings: source.embeddings }),
-    ...(source.keepAliveMs !== undefined && { keepAliveMs: source.keepAliveMs }),
-    created: current?.created ?? created,
-    versions,
-  }
+  const entry = entryOf(source, current?.created ?? created, versions)
   const dropped = (current?.versions ?? []).filter((v) => !versions.includes(v))
   return { entry, load, dropped }
 }

@@ -6,12 +6,12 @@ import { existsSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseKeepAlive } from '../lifecycle/keep-alive.js'
+import { MODEL_NAME, MODEL_VERSION } from '../lifecycle/model-names.js'
 import { readFeedbackSettings } from '../quality/feedback-settings.js'
 import { readRolloutSettings } from '../rollout/rollout-settings.js'
 import { parseRuntimeSettings, type RuntimeSettings } from '../runtime/settings.js'
 import { readEmbeddingsSettings } from './embeddings-settings.js'
 import { checkModelJsonKeys } from './model-json-keys.js'
-import { MODEL_NAME, MODEL_VERSION } from './names.js'
 import type { ModelSource, ModelSourceReader, Task } from './source.js'
 
 const tasks: Task[] = ['raw', 'embeddings', 'ocr', 'vad', 'chat']

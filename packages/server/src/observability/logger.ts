@@ -5,8 +5,7 @@
  * `redactingLog` on top of that. Request and response bodies are never logged.
  */
 import { type DestinationStream, type Level, pino } from 'pino'
-
-type LogMethod = (message: string, fields?: Record<string, unknown>) => void
+import type { LogMethod } from '../core/log.js'
 
 export interface ServerLogger {
   debug: LogMethod

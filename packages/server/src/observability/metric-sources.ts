@@ -1,6 +1,7 @@
 /**
  * What the state gauges read at scrape time: circuits and targets from the router, queues from the
- * registry, requests in flight from the HTTP server.
+ * registry, requests in flight from the HTTP server. Each is a getter: the metrics are made before
+ * any of them, since the model loader and the router report to them.
  */
 import type { ModelRegistry } from '../models/registry.js'
 import type { Router } from '../routing/router.js'
@@ -8,7 +9,7 @@ import type { MetricSources } from './prometheus-metrics.js'
 
 export function metricSources(
   router: () => Router,
-  registry: ModelRegistry,
+  registry: () => ModelRegistry,
   inFlight?: () => number,
 ): MetricSources {
   return {
@@ -19,9 +20,11 @@ export function metricSources(
         .list()
         .flatMap((route) => route.targets.map((target) => target.key)),
     queues: () =>
-      registry.list().map((entry) => ({
-        model: entry.name,
-        depth: entry.versions.reduce((sum, version) => sum + (version.model?.queued ?? 0), 0),
-      })),
+      registry()
+        .list()
+        .map((entry) => ({
+          model: entry.name,
+          depth: entry.versions.reduce((sum, version) => sum + (version.model?.queued ?? 0), 0),
+        })),
   }
 }

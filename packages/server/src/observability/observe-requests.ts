@@ -7,7 +7,8 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { RequestIdVariables } from 'hono/request-id'
 import { routePath } from 'hono/route'
-import type { Metrics } from './metrics.js'
+import type { LogMethod } from '../core/log.js'
+import type { Metrics } from '../core/metrics.js'
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -17,8 +18,6 @@ declare module 'hono' {
     streaming?: boolean
   }
 }
-
-type LogMethod = (message: string, fields?: Record<string, unknown>) => void
 
 export interface RequestLog {
   info: LogMethod

@@ -5,8 +5,7 @@
  * Node only: the Node entry wires it.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
-import type { CircuitState } from '../routing/circuit-breaker.js'
-import type { AttemptOutcome, Metrics } from './metrics.js'
+import type { AttemptOutcome, CircuitState, Metrics } from '../core/metrics.js'
 
 export interface MetricSources {
   /** Every target's circuit that has one. */

@@ -1,10 +1,10 @@
 /** Builds a configured provider by its `type`; every provider gets the same injected `fetch`. */
 import type { ProviderConfig } from '../config/config-types.js'
+import type { ProviderV1 } from '../core/provider.js'
 import { createAnthropic } from './anthropic/index.js'
 import { createHuggingFace } from './huggingface/index.js'
 import { createOpenAICompatible } from './openai-compatible/index.js'
 import type { FetchFunction } from './provider-http.js'
-import type { ProviderV1 } from './types.js'
 
 export function createProvider(id: string, config: ProviderConfig, fetch?: FetchFunction): ProviderV1 {
   switch (config.type) {

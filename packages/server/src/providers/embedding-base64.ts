@@ -2,6 +2,7 @@
  * The OpenAI embeddings wire format for `encoding_format: base64`: little-endian float32 bytes, base64.
  * Written with DataView and btoa/atob so it runs the same on Node and at the edge.
  */
+import { embeddingVector } from '@modelport/sdk'
 
 export function encodeEmbedding(values: readonly number[]): string {
   const view = new DataView(new ArrayBuffer(values.length * 4))
@@ -13,9 +14,5 @@ export function encodeEmbedding(values: readonly number[]): string {
   return btoa(binary)
 }
 
-export function decodeEmbedding(base64: string): number[] {
-  const binary = atob(base64)
-  const view = new DataView(new ArrayBuffer(binary.length))
-  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i))
-  return Array.from({ length: Math.floor(binary.length / 4) }, (_, i) => view.getFloat32(i * 4, true))
-}
+/** Decoded by the SDK's own reader, so client and server read the format one way. */
+export const decodeEmbedding = (base64: string): number[] => Array.from(embeddingVector(base64))

@@ -2,10 +2,13 @@
  * The outbound HTTP every remote provider shares: JSON requests through an injected `fetch`, failures
  * classified into `ProviderError`s (connect, headers and body timeouts, refused connections, error
  * statuses, malformed answers), and `Retry-After` read in both of its forms plus `retry-after-ms`.
+ *
+ * Longer than most files here: the `fetch` contract, its bounded web implementation and the
+ * classification of everything it can fail with are read together whenever a failure mode is added.
  */
 
-import { type AbortSignalLike, toAbortSignal } from '../cancellation.js'
-import { badRequest } from '../errors.js'
+import { type AbortSignalLike, toAbortSignal } from '../core/cancellation.js'
+import { badRequest } from '../core/errors.js'
 import { ProviderError } from './provider-error.js'
 import {
   type BodyLimit,

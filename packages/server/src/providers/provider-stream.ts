@@ -2,11 +2,12 @@
  * Server-sent events from an upstream body, and the `ChatStream` that wraps a provider's chunk
  * generator so the router can cancel it (which aborts the upstream request and frees its socket).
  */
-import type { AbortSignalLike, Cancellation } from '../cancellation.js'
-import { nextTurn } from '../limits/next-turn.js'
+import type { AbortSignalLike, Cancellation } from '../core/cancellation.js'
+import { wrapChatStream } from '../core/chat-stream.js'
+import { nextTurn } from '../core/next-turn.js'
+import type { ChatChunk, ChatStream } from '../core/provider.js'
 import { failureOf, invalidResponse, type UpstreamResponse } from './provider-http.js'
 import { EventTooLargeError, type ServerSentEvent, ServerSentEventParser } from './sse-parser.js'
-import type { ChatChunk, ChatStream } from './types.js'
 
 /**
  * A stream whose chunks are already buffered is read in promise callbacks alone, which never let timers
@@ -74,12 +75,6 @@ export function chatStreamOf(
   controller: Cancellation,
   release: () => void,
 ): ChatStream {
-  return {
-    [Symbol.asyncIterator]: () => chunks,
-    async cancel() {
-      controller.abort(new DOMException('The stream was cancelled.', 'AbortError'))
-      await chunks.return(undefined).catch(() => {})
-      release()
-    },
-  }
+  const stop = () => controller.abort(new DOMException('The stream was cancelled.', 'AbortError'))
+  return wrapChatStream(chunks, stop, release)
 }

@@ -4,7 +4,7 @@
  * variant form, anything key-like) and cut; codes and types pass only when they are ones the providers
  * document, anything else becomes a generic one; a param passes only when it reads as a field path.
  */
-import { redactSecrets } from './redact.js'
+import { redactSecrets } from '../core/redact.js'
 
 /** The longest upstream message shown. */
 export const MAX_UPSTREAM_MESSAGE = 300

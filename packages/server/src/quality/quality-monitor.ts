@@ -6,8 +6,8 @@
  * pending window and capacity, and by the number of versions and inputs. Runtime-agnostic.
  */
 import type { components } from '@modelport/sdk'
-import { badRequest, notFound } from '../errors.js'
-import { type Clock, systemClock } from '../routing/clock.js'
+import { type Clock, systemClock } from '../core/clock.js'
+import { badRequest, notFound } from '../core/errors.js'
 import type { HostTensor } from '../runtime/types.js'
 import type { FeedbackSettings } from './feedback-settings.js'
 import { InputDrift } from './input-drift.js'

@@ -3,7 +3,7 @@
  * rollout API say: the stable version, a canary that takes a weight of the traffic, a shadow that is
  * sent a copy of a share of it, and when to roll a candidate back by itself. One parser for both.
  */
-import { MODEL_VERSION } from '../models/names.js'
+import { MODEL_VERSION } from '../lifecycle/model-names.js'
 
 export interface CanarySettings {
   version: string
@@ -90,6 +90,17 @@ function parseRollback(value: unknown, where: string): RollbackSettings {
   }
 }
 
+/** A canary's or a shadow's settings: `{ version, <key> }`, the key a share of requests, 0–1. */
+function versionShare(
+  value: unknown,
+  where: string,
+  key: 'weight' | 'share',
+): { version: string; share: number } {
+  if (!isObject(value)) return fail(`${where} must be an object`)
+  onlyKeys(value, where, ['version', key])
+  return { version: version(value.version, `${where}.version`), share: share(value[key], `${where}.${key}`) }
+}
+
 /** Reads rollout settings from JSON (`model.json` `rollout`, or the body of the rollout API). */
 export function parseRolloutSettings(value: unknown, where = 'rollout'): RolloutSettings {
   if (!isObject(value)) return fail(`${where} must be an object`)
@@ -97,23 +108,10 @@ export function parseRolloutSettings(value: unknown, where = 'rollout'): Rollout
   const settings: RolloutSettings = {}
   if (value.stable !== undefined) settings.stable = version(value.stable, `${where}.stable`)
   if (value.canary !== undefined) {
-    const canary = value.canary
-    if (!isObject(canary)) return fail(`${where}.canary must be an object`)
-    onlyKeys(canary, `${where}.canary`, ['version', 'weight'])
-    settings.canary = {
-      version: version(canary.version, `${where}.canary.version`),
-      weight: share(canary.weight, `${where}.canary.weight`),
-    }
+    const { version, share } = versionShare(value.canary, `${where}.canary`, 'weight')
+    settings.canary = { version, weight: share }
   }
-  if (value.shadow !== undefined) {
-    const shadow = value.shadow
-    if (!isObject(shadow)) return fail(`${where}.shadow must be an object`)
-    onlyKeys(shadow, `${where}.shadow`, ['version', 'share'])
-    settings.shadow = {
-      version: version(shadow.version, `${where}.shadow.version`),
-      share: share(shadow.share, `${where}.shadow.share`),
-    }
-  }
+  if (value.shadow !== undefined) settings.shadow = versionShare(value.shadow, `${where}.shadow`, 'share')
   if (value.rollback !== undefined) settings.rollback = parseRollback(value.rollback, `${where}.rollback`)
   if (settings.stable !== undefined && settings.canary?.version === settings.stable)
     fail(`${where}.canary.version is the stable version; a canary is another version`)

@@ -5,14 +5,22 @@
  * the rollback thresholds over the window is rolled back by itself. Runtime-agnostic: time and
  * randomness are injected.
  */
-import { badRequest } from '../errors.js'
-import type { Logger, ModelEntry, VersionEntry } from '../models/registry.js'
-import { type Clock, systemClock } from '../routing/clock.js'
+
+import { type Clock, systemClock } from '../core/clock.js'
+import { badRequest } from '../core/errors.js'
+import type { Logger } from '../core/log.js'
+import type { ModelVersion } from '../lifecycle/model-version.js'
 import type { LoadedModel } from '../runtime/types.js'
 import { RollbackGuard } from './rollback-guard.js'
 import { RolloutCounters } from './rollout-counters.js'
 import type { RolloutSettings } from './rollout-settings.js'
 import { type RolloutRole, RoutedModel, type RunReports } from './routed-model.js'
+
+/** What a rollout reads of a registry entry: its name and versions (the registry's `ModelEntry`). */
+interface VersionedModel {
+  readonly name: string
+  readonly versions: readonly ModelVersion[]
+}
 
 export interface RolloutsOptions {
   clock?: Clock
@@ -100,7 +108,7 @@ export class Rollouts {
   }
 
   /** The version and model an unpinned request runs; `served` is the stable version the registry found. */
-  route(entry: ModelEntry, served: VersionEntry): { entry: VersionEntry; model: LoadedModel } {
+  route(entry: VersionedModel, served: ModelVersion): { entry: ModelVersion; model: LoadedModel } {
     const rollout = this.#models.get(entry.name)
     const { canary, shadow } = rollout?.settings ?? {}
     if (!canary && !shadow) return { entry: served, model: served.managed }
@@ -204,7 +212,7 @@ export class Rollouts {
     return rollout
   }
 
-  #routed(model: string, version: VersionEntry, role: RolloutRole, shadow: VersionEntry | undefined) {
+  #routed(model: string, version: ModelVersion, role: RolloutRole, shadow: ModelVersion | undefined) {
     return new RoutedModel(version, role, shadow, this.#reports(model))
   }
 
@@ -246,7 +254,7 @@ export class Rollouts {
 }
 
 /** The version of `entry` numbered `version`, when it takes requests. */
-function accepting(entry: ModelEntry, version: string): VersionEntry | undefined {
+function accepting(entry: VersionedModel, version: string): ModelVersion | undefined {
   const found = entry.versions.find((v) => v.version === version)
   return found?.accepting ? found : undefined
 }

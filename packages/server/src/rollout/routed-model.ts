@@ -3,8 +3,8 @@
  * measured, and — for a share of the stable version's requests — a copy of the run on the shadow
  * version, whose answer is dropped and whose outcome only counts.
  */
-import { ModelportError } from '../errors.js'
-import type { VersionEntry } from '../models/registry.js'
+import { ModelportError } from '../core/errors.js'
+import type { ModelVersion } from '../lifecycle/model-version.js'
 import type { HostTensor, LoadedModel, TensorMetadata } from '../runtime/types.js'
 
 export type RolloutRole = 'stable' | 'canary' | 'shadow'
@@ -28,9 +28,9 @@ export class RoutedModel implements LoadedModel {
   shadowAnswer: Promise<{ version: string; results: Tensors } | undefined> | undefined
 
   constructor(
-    readonly version: VersionEntry,
+    readonly version: ModelVersion,
     readonly role: RolloutRole,
-    readonly shadow: VersionEntry | undefined,
+    readonly shadow: ModelVersion | undefined,
     readonly reports: RunReports,
   ) {}
 
@@ -64,7 +64,7 @@ export class RoutedModel implements LoadedModel {
   }
 
   /** Never rejects: a shadow's failure is counted, and never reaches the client. */
-  async #runShadow(shadow: VersionEntry, inputs: Tensors, outputs: string[]) {
+  async #runShadow(shadow: ModelVersion, inputs: Tensors, outputs: string[]) {
     const started = performance.now()
     try {
       const results = await shadow.managed.run(inputs, outputs)

@@ -3,9 +3,8 @@
  * `cooldownMs`; then it is half-open and lets exactly one probe through: success closes it, failure
  * opens it again. State is readable at any time (for metrics) and changes are reported.
  */
-import { type Clock, systemClock } from './clock.js'
-
-export type CircuitState = 'closed' | 'open' | 'half-open'
+import { type Clock, systemClock } from '../core/clock.js'
+import type { CircuitState } from '../core/metrics.js'
 
 export interface CircuitBreakerOptions {
   failureThreshold: number

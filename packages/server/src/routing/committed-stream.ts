@@ -3,15 +3,12 @@
  * from here on nothing falls back. Failures go to the caller as they are; the request's deadline is
  * released when the stream ends or is cancelled.
  */
+
+import { wrapChatStream } from '../core/chat-stream.js'
+import type { ChatChunk, ChatStream } from '../core/provider.js'
 import { ProviderError } from '../providers/provider-error.js'
-import type { ChatChunk, ChatStream } from '../providers/types.js'
 import type { CircuitBreaker } from './circuit-breaker.js'
 import type { Deadline } from './deadline.js'
-
-/** A stream that has produced its first chunk (or ended cleanly); nothing has been sent yet. */
-export interface OpenedStream extends AsyncIterable<ChatChunk> {
-  cancel(): Promise<void>
-}
 
 export interface FirstRead {
   stream: ChatStream
@@ -19,11 +16,7 @@ export interface FirstRead {
   first: IteratorResult<ChatChunk>
 }
 
-export function committedStream(
-  opened: FirstRead,
-  breaker: CircuitBreaker,
-  deadline: Deadline,
-): OpenedStream {
+export function committedStream(opened: FirstRead, breaker: CircuitBreaker, deadline: Deadline): ChatStream {
   const { stream, iterator, first } = opened
   async function* chunks(): AsyncGenerator<ChatChunk> {
     try {
@@ -46,13 +39,9 @@ export function committedStream(
       deadline.dispose()
     }
   }
-  const generator = chunks()
-  return {
-    [Symbol.asyncIterator]: () => generator,
-    async cancel() {
-      await stream.cancel()
-      await generator.return(undefined)
-      deadline.dispose()
-    },
-  }
+  return wrapChatStream(
+    chunks(),
+    () => stream.cancel(),
+    () => deadline.dispose(),
+  )
 }

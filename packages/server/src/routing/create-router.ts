@@ -1,31 +1,21 @@
 /** A `Router` from a validated config: one provider instance per entry, shared by every route. */
 import type { ModelportConfig } from '../config/config-types.js'
-import type { RoutingMetrics } from '../observability/metrics.js'
+import type { ProviderV1 } from '../core/provider.js'
 import { createProvider } from '../providers/create-provider.js'
 import { createLocalProvider } from '../providers/local/index.js'
 import type { FetchFunction } from '../providers/provider-http.js'
-import type { ProviderV1 } from '../providers/types.js'
-import type { LocalChat } from '../tasks/chat/types.js'
-import type { LocalEmbeddings } from '../tasks/types.js'
-import type { Ablation } from './ablation.js'
-import type { CircuitState } from './circuit-breaker.js'
-import type { Clock } from './clock.js'
-import type { RoutingLog } from './fallback.js'
 import type { Route } from './route.js'
-import { Router } from './router.js'
+import { Router, type RouterOptions } from './router.js'
 
-export interface CreateRouterOptions {
+/** What the router takes besides its routes, and the outbound HTTP for every remote provider. */
+export type CreateRouterOptions = Partial<
+  Pick<
+    RouterOptions,
+    'localEmbeddings' | 'localChat' | 'clock' | 'random' | 'log' | 'metrics' | 'onCircuitChange' | 'ablate'
+  >
+> & {
   /** Outbound HTTP for every remote provider (Node: undici with a keep-alive pool and timeouts). */
   fetch?: FetchFunction
-  localEmbeddings?: LocalEmbeddings
-  localChat?: LocalChat
-  clock?: Clock
-  random?: () => number
-  log?: RoutingLog
-  metrics?: RoutingMetrics
-  onCircuitChange?(target: string, state: CircuitState): void
-  /** Features the benchmark switches off (default none). */
-  ablate?: Ablation
 }
 
 export function createRouter(config: ModelportConfig, options: CreateRouterOptions = {}): Router {

@@ -2,8 +2,8 @@
  * One deadline per request: a single AbortSignal that every attempt, backoff and stream read of the
  * request shares, so retries and fallbacks never stretch a request past its budget.
  */
-import { type AbortSignalLike, Cancellation } from '../cancellation.js'
-import { type Clock, systemClock } from './clock.js'
+import { type AbortSignalLike, Cancellation } from '../core/cancellation.js'
+import { type Clock, systemClock } from '../core/clock.js'
 
 export class DeadlineExceededError extends Error {
   override name = 'DeadlineExceededError'

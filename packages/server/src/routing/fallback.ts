@@ -5,13 +5,14 @@
  * target. Everything shares one deadline.
  */
 
-import type { AbortSignalLike } from '../cancellation.js'
-import type { RoutingMetrics } from '../observability/metrics.js'
+import type { RetryPolicy } from '../config/config-types.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import type { Clock } from '../core/clock.js'
+import type { RoutingMetrics } from '../core/metrics.js'
 import { ProviderError } from '../providers/provider-error.js'
 import type { CircuitBreakers } from './circuit-breaker.js'
-import type { Clock } from './clock.js'
 import type { Deadline } from './deadline.js'
-import { type RetryPolicy, retryWithBackoff } from './retry-with-backoff.js'
+import { retryWithBackoff } from './retry-with-backoff.js'
 import type { RouteTarget, RoutingTrace } from './route.js'
 import {
   attributed,

@@ -5,17 +5,9 @@
  * Never sleeps past the request's remaining time.
  */
 
-import type { AbortSignalLike } from '../cancellation.js'
-import { type Clock, sleep, systemClock } from './clock.js'
-
-export interface RetryPolicy {
-  /** Attempts per target, the first included. */
-  attempts: number
-  initialDelayMs: number
-  maxDelayMs: number
-  /** The longest `Retry-After` worth waiting for; longer ones move on at once. */
-  maxRetryAfterMs: number
-}
+import type { RetryPolicy } from '../config/config-types.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import { type Clock, sleep, systemClock } from '../core/clock.js'
 
 export interface RetryOptions {
   policy: RetryPolicy

@@ -1,8 +1,7 @@
 /** A route: a model alias that clients name, served by one or more provider targets. */
-import type { ProviderV1 } from '../providers/types.js'
-import type { RetryPolicy } from './retry-with-backoff.js'
 
-export type RouteTask = 'chat' | 'embeddings'
+import type { RetryPolicy, RouteTask } from '../config/config-types.js'
+import type { ProviderV1 } from '../core/provider.js'
 
 export interface RouteTarget {
   provider: ProviderV1

@@ -3,36 +3,30 @@
  * its targets with fallback, retries, circuit breakers and one deadline per request.
  */
 
-import type { AbortSignalLike } from '../cancellation.js'
-import { badRequest, notFound } from '../errors.js'
-import type { RoutingMetrics } from '../observability/metrics.js'
-import { createLocalProvider } from '../providers/local/index.js'
+import type { RetryPolicy, RouteTask } from '../config/config-types.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import { type Clock, systemClock } from '../core/clock.js'
+import { badRequest, notFound } from '../core/errors.js'
+import type { LocalChat } from '../core/local-chat.js'
+import type { LocalEmbeddings } from '../core/local-embeddings.js'
+import type { CircuitState, RoutingMetrics } from '../core/metrics.js'
 import type {
   ChatCompletion,
   ChatRequest,
+  ChatStream,
   EmbeddingsRequest,
   EmbeddingsResponse,
   ProviderV1,
-} from '../providers/types.js'
-import type { LocalChat } from '../tasks/chat/types.js'
-import type { LocalEmbeddings } from '../tasks/types.js'
+} from '../core/provider.js'
+import { createLocalProvider } from '../providers/local/index.js'
 import { type Ablation, noAblation } from './ablation.js'
-import {
-  CircuitBreaker,
-  CircuitBreakers,
-  type CircuitSnapshot,
-  type CircuitState,
-} from './circuit-breaker.js'
-import { type Clock, systemClock } from './clock.js'
-import { committedStream, type OpenedStream } from './committed-stream.js'
+import { CircuitBreaker, CircuitBreakers, type CircuitSnapshot } from './circuit-breaker.js'
+import { committedStream } from './committed-stream.js'
 import { type Deadline, startDeadline } from './deadline.js'
 import { callWithFallback, type RoutingLog } from './fallback.js'
 import { weightedOrder } from './load-balance.js'
-import type { RetryPolicy } from './retry-with-backoff.js'
-import type { Route, RouteTarget, RouteTask, RoutingTrace } from './route.js'
+import type { Route, RouteTarget, RoutingTrace } from './route.js'
 import { checkVectors, unsupported } from './target-checks.js'
-
-export type { OpenedStream } from './committed-stream.js'
 
 export interface RouterOptions {
   routes: Route[]
@@ -177,7 +171,7 @@ export class Router {
    * Opens a stream and reads its first chunk before committing: until then a failure may still fall
    * back. The deadline keeps running until the stream ends or is cancelled.
    */
-  async chatStream(route: Route, request: ChatRequest, context: CallContext): Promise<OpenedStream> {
+  async chatStream(route: Route, request: ChatRequest, context: CallContext): Promise<ChatStream> {
     const deadline = startDeadline(route.deadlineMs, { parent: context.signal, clock: this.#clock })
     try {
       const { value, target } = await this.#fallback(route, context, deadline, async (target, signal) => {

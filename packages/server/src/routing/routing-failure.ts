@@ -4,7 +4,7 @@
  * every target was rate limited, 503 if no target could serve (circuits open, local models not in
  * memory), else 502; the message says what each target did.
  */
-import { type ErrorStatus, type ErrorType, ModelportError } from '../errors.js'
+import { type ErrorStatus, type ErrorType, ModelportError } from '../core/errors.js'
 import type { ProviderError } from '../providers/provider-error.js'
 
 export interface Failure {

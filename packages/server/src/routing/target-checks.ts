@@ -1,6 +1,7 @@
 /** Checks on a target and its answer that the router applies whatever the provider. */
+
+import type { EmbeddingsResponse } from '../core/provider.js'
 import { ProviderError } from '../providers/provider-error.js'
-import type { EmbeddingsResponse } from '../providers/types.js'
 import type { RouteTarget } from './route.js'
 
 export function unsupported(target: RouteTarget, what: string): ProviderError {

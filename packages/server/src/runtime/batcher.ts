@@ -3,19 +3,14 @@
  * agree on every dimension but the first run together, stacked along it; each gets its own rows back.
  * As many runs at a time as the model can execute at once (one per worker thread, one for an inline
  * session); requests that arrive while every one is busy make the next batch (natural batching).
+ *
+ * Longer than most files here: the queue, the forming of batches and the per-run accounting share the
+ * queue's state and one ordering rule; apart, each would have to reach into the others.
  */
-import { rateLimited, unavailable } from '../errors.js'
-import type { BatchingSettings } from './settings.js'
+import { rateLimited, unavailable } from '../core/errors.js'
+import type { BatchingSettings, Placement } from './settings.js'
 import { padDim1, sliceRows, stack, trimDim1 } from './stack.js'
-import type {
-  Execution,
-  ExecutionObserver,
-  HostTensor,
-  LoadedModel,
-  Placement,
-  RunOptions,
-  RunTimes,
-} from './types.js'
+import type { Execution, ExecutionObserver, HostTensor, LoadedModel, RunOptions, RunTimes } from './types.js'
 
 type Tensors = Record<string, HostTensor>
 

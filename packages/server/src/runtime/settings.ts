@@ -2,7 +2,16 @@
  * Per-model runtime settings, read from `model.json`: dynamic batching and ONNX Runtime threading.
  * Runtime-agnostic: the ONNX loader and the batcher read the parsed form.
  */
-import type { Placement, TensorMetadata } from './types.js'
+import type { components } from '@modelport/sdk'
+
+// Read from the contract here, not from `types.ts`, which imports these settings.
+type TensorMetadata = components['schemas']['TensorMetadata']
+
+/**
+ * Where a model's runs execute: on the event loop's thread, in worker threads of their own, or
+ * `auto`: in worker threads, except runs predicted to be shorter than a hop to a thread and back.
+ */
+export type Placement = 'inline' | 'worker' | 'auto'
 
 export type OptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all'
 

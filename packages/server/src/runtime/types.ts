@@ -3,8 +3,8 @@
  * so the app stays free of Node-only code.
  */
 import type { components } from '@modelport/sdk'
-import type { AbortSignalLike } from '../cancellation.js'
-import type { RuntimeSettings } from './settings.js'
+import type { AbortSignalLike } from '../core/cancellation.js'
+import type { Placement, RuntimeSettings } from './settings.js'
 
 export type Datatype = components['schemas']['Datatype']
 export type TensorMetadata = components['schemas']['TensorMetadata']
@@ -81,12 +81,6 @@ export interface OutputLimit {
   maxBytes: number
   binary: string[]
 }
-
-/**
- * Where a model's runs execute: on the event loop's thread, in worker threads of their own, or
- * `auto`: in worker threads, except runs predicted to be shorter than a hop to a thread and back.
- */
-export type Placement = 'inline' | 'worker' | 'auto'
 
 /**
  * A model loaded into a runtime, ready to run. The optional fields are capabilities that some

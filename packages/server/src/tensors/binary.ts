@@ -11,10 +11,10 @@ import {
   littleEndianBytes,
   type TypedArrayClass,
 } from '@modelport/sdk'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
+import { utf8Length } from '../runtime/output-budget.js'
 import type { Datatype, HostTensor, TensorMetadata } from '../runtime/types.js'
 import { checkCarried, checkDeclared, type TensorLimits } from './codec.js'
-import { utf8Length } from './output-budget.js'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 

@@ -3,7 +3,7 @@
  * to fix; nothing is rounded or wrapped silently (integers out of range and unsafe numbers are refused).
  */
 import { type components, toFloat16Bits, toJsonData } from '@modelport/sdk'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
 import type { Datatype, HostTensor, TensorMetadata } from '../runtime/types.js'
 
 type RequestInput = components['schemas']['RequestInput']

@@ -5,10 +5,10 @@
  * 64-bit integers beyond ±2^53 decimal strings, as `toJsonData` does.
  */
 import { fromFloat16Bits } from '@modelport/sdk'
-import { inSlices } from '../limits/next-turn.js'
+import { inSlices } from '../core/next-turn.js'
+import { outputHead, SLICE, sliceText } from '../runtime/json-elements.js'
+import type { OutputBudget } from '../runtime/output-budget.js'
 import type { HostTensor } from '../runtime/types.js'
-import { outputHead, SLICE, sliceText } from './json-elements.js'
-import type { OutputBudget } from './output-budget.js'
 
 const text = (tensor: HostTensor, from: number, to: number) => sliceText(tensor, from, to, fromFloat16Bits)
 

@@ -3,12 +3,12 @@
  * extension, checked against the model; and the response in the form each output asked for.
  */
 import type { components } from '@modelport/sdk'
-import { badRequest } from '../errors.js'
+import { badRequest } from '../core/errors.js'
+import { binaryBytes, jsonBytesAtLeast, OutputBudget } from '../runtime/output-budget.js'
 import type { HostTensor, TensorMetadata } from '../runtime/types.js'
 import { binarySize, decodeBinaryInput, encodeBinary } from './binary.js'
 import { decodeInput, encodeOutput, type TensorLimits } from './codec.js'
 import { writeOutputText } from './json-text.js'
-import { binaryBytes, jsonBytesAtLeast, OutputBudget } from './output-budget.js'
 
 type Schemas = components['schemas']
 export type RequestHeader = Schemas['InferenceRequestHeader']

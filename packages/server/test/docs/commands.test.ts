@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tinyBertModel, tinyBertTokenizer } from '../../scripts/tiny-bert.js'
-import { type FakeHub, startFakeHub } from '../pull/fake-hub.js'
+import { type FakeHub, startFakeHub } from '../models/pull/fake-hub.js'
 import { eventually } from '../support/fake-upstream.js'
 import { docPages, outputDifferences, type ShellBlock, shellBlocks } from './shell-blocks.js'
 

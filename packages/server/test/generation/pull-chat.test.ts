@@ -7,7 +7,7 @@ import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pullCommand, pullModel } from '../../src/models/pull/index.js'
 import { OnnxLocalChat, scanChatModels } from '../../src/tasks/chat/index.js'
-import { type FakeFile, type FakeHub, startFakeHub } from '../pull/fake-hub.js'
+import { type FakeFile, type FakeHub, startFakeHub } from '../models/pull/fake-hub.js'
 import { type ChatRepository, chatRepository } from './support.js'
 
 const REPO = 'acme/tiny-chat'

@@ -4,7 +4,7 @@
  * explicit unloads, and the statistics kept across all of it.
  */
 import { describe, expect, it } from 'vitest'
-import { ModelportError } from '../../src/errors.js'
+import { ModelportError } from '../../src/core/errors.js'
 import { ManagedModel } from '../../src/lifecycle/managed-model.js'
 import { fakeLoader, gate, manualClock, quiet, rows, settle } from './support.js'
 

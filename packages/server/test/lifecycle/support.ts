@@ -1,5 +1,5 @@
 /** Plain-code models and a clock driven by hand, for lifecycle tests without ONNX or real waiting. */
-import type { Clock } from '../../src/routing/clock.js'
+import type { Clock } from '../../src/core/clock.js'
 import type { HostTensor, LoadedModel } from '../../src/runtime/types.js'
 
 /** Time that moves only when told; timers fire as it passes them. */

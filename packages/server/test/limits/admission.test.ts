@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Cancellation } from '../../src/cancellation.js'
-import { ModelportError } from '../../src/errors.js'
+import { Cancellation } from '../../src/core/cancellation.js'
+import { ModelportError } from '../../src/core/errors.js'
 import { Admission } from '../../src/limits/admission.js'
 
 const settle = () => new Promise((done) => setImmediate(done))

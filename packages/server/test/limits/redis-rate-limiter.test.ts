@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApp } from '../../src/app.js'
-import { hashApiKeys } from '../../src/http/api-keys.js'
+import { hashApiKeys } from '../../src/config/api-keys.js'
 import { MemoryRateLimiter } from '../../src/limits/memory-rate-limiter.js'
 import { RedisRateLimiter, safeRedisUrl } from '../../src/limits/redis-rate-limiter.js'
 import { runRateLimiterContract } from './rate-limiter-contract.js'

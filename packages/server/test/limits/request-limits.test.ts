@@ -11,7 +11,7 @@ import { ConfigError } from '../../src/config/config-error.js'
 import { loadConfig } from '../../src/config/load-config.js'
 import { type RunningServer, startServer } from '../../src/node.js'
 import { appWith, send } from '../support/app.js'
-import { writeWav } from '../vad/speech.js'
+import { writeWav } from '../tasks/vad/speech.js'
 
 const limits = {
   maxBodyBytes: 200_000,

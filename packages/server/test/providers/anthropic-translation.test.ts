@@ -1,11 +1,11 @@
 /** OpenAI chat ↔ Anthropic Messages, both ways, including tools, JSON output and stream events. */
 import { describe, expect, it } from 'vitest'
+import type { ChatChunk, ChatRequest } from '../../src/core/provider.js'
 import { JSON_TOOL_NAME, toAnthropicRequest } from '../../src/providers/anthropic/anthropic-request.js'
 import { finishReasonOf, fromAnthropicMessage } from '../../src/providers/anthropic/anthropic-response.js'
 import type { AnthropicResponse } from '../../src/providers/anthropic/anthropic-types.js'
 import { createAnthropic } from '../../src/providers/anthropic/index.js'
 import type { ProviderError } from '../../src/providers/provider-error.js'
-import type { ChatChunk, ChatRequest } from '../../src/providers/types.js'
 import { startFakeUpstream } from '../support/fake-upstream.js'
 
 const translate = (request: Partial<ChatRequest>) =>

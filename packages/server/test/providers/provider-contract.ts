@@ -4,8 +4,8 @@
  * status, overload that is retryable with its wait, and a signal that stops the call.
  */
 import { describe, expect, it } from 'vitest'
+import type { ChatChunk, ChatRequest, EmbeddingsRequest, ProviderV1 } from '../../src/core/provider.js'
 import { ProviderError } from '../../src/providers/provider-error.js'
-import type { ChatChunk, ChatRequest, EmbeddingsRequest, ProviderV1 } from '../../src/providers/types.js'
 import { assertSchema } from '../support/schemas.js'
 
 export interface ProviderHarness {

@@ -6,7 +6,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
-import { ModelportError } from '../../src/errors.js'
+import { ModelportError } from '../../src/core/errors.js'
 import { QualityMonitor } from '../../src/quality/quality-monitor.js'
 import type { HostTensor } from '../../src/runtime/types.js'
 

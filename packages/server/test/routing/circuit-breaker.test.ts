@@ -1,7 +1,8 @@
 /** Consecutive failures open a target's circuit for a cooldown; one half-open probe decides. */
 import { describe, expect, it } from 'vitest'
-import { CircuitBreaker, type CircuitState } from '../../src/routing/circuit-breaker.js'
-import type { Clock } from '../../src/routing/clock.js'
+import type { Clock } from '../../src/core/clock.js'
+import type { CircuitState } from '../../src/core/metrics.js'
+import { CircuitBreaker } from '../../src/routing/circuit-breaker.js'
 
 function manualClock() {
   let now = 0

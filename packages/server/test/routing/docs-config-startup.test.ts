@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest'
 import { tinyBertModel, tinyBertTokenizer } from '../../scripts/tiny-bert.js'
 import { pullModel } from '../../src/models/pull/index.js'
 import { type RunningServer, startServer } from '../../src/node.js'
-import { type FakeHub, startFakeHub } from '../pull/fake-hub.js'
+import { type FakeHub, startFakeHub } from '../models/pull/fake-hub.js'
 import { type Repository, tempRepository } from '../support/models.js'
 
 const page = fileURLToPath(new URL('../../../../docs/routing.md', import.meta.url))

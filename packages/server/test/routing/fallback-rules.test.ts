@@ -3,9 +3,9 @@
  * scripted providers: which targets were tried, how often, and the one error returned.
  */
 import { describe, expect, it } from 'vitest'
-import { ModelportError } from '../../src/errors.js'
+import { ModelportError } from '../../src/core/errors.js'
+import type { ChatCompletion, ProviderV1 } from '../../src/core/provider.js'
 import { ProviderError, type ProviderErrorCode } from '../../src/providers/provider-error.js'
-import type { ChatCompletion, ProviderV1 } from '../../src/providers/types.js'
 import type { RouteTarget, RoutingTrace } from '../../src/routing/route.js'
 import { Router } from '../../src/routing/router.js'
 

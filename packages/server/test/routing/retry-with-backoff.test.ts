@@ -1,11 +1,7 @@
 /** Backoff with full jitter, Retry-After up to a cap, and never sleeping past the request's deadline. */
 import { describe, expect, it } from 'vitest'
-import {
-  backoffDelay,
-  nextDelay,
-  type RetryPolicy,
-  retryWithBackoff,
-} from '../../src/routing/retry-with-backoff.js'
+import type { RetryPolicy } from '../../src/config/config-types.js'
+import { backoffDelay, nextDelay, retryWithBackoff } from '../../src/routing/retry-with-backoff.js'
 import { countingClock } from '../support/counting-clock.js'
 
 const policy: RetryPolicy = { attempts: 4, initialDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 2000 }

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
-import { ModelportError } from '../../src/errors.js'
+import { ModelportError } from '../../src/core/errors.js'
 import { withBatching } from '../../src/runtime/batcher.js'
 import { loadOnnxModel } from '../../src/runtime/onnx/session.js'
 import { DEFAULT_BATCHING } from '../../src/runtime/settings.js'

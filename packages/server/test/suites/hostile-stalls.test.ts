@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Repository } from '../support/models.js'
-import { writeWav } from '../vad/speech.js'
+import { writeWav } from '../tasks/vad/speech.js'
 import { binaryRequest, hostileRepository } from './support/hostile-models.js'
 import { type HostileServer, record, startHostileServer } from './support/hostile-server.js'
 

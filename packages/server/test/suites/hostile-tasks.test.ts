@@ -4,7 +4,7 @@
  * ones must complete), clients that leave while they wait, and the process-wide in-flight budget.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { renderLines } from '../ocr/support.js'
+import { renderLines } from '../tasks/ocr/support.js'
 import { type HostileServer, record, startHostileServer } from './support/hostile-server.js'
 import { type RawAnswer, rawRequest, rawSend } from './support/raw-crowd.js'
 

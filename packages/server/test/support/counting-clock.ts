@@ -1,5 +1,5 @@
 /** The system clock, counting live timers: after a request, routing must have left none behind. */
-import type { Clock } from '../../src/routing/clock.js'
+import type { Clock } from '../../src/core/clock.js'
 
 export function countingClock() {
   const live = new Set<unknown>()

@@ -2,8 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { LocalEmbeddings } from '../../src/core/local-embeddings.js'
 import { type RunningServer, startServer } from '../../src/node.js'
-import type { LocalEmbeddings } from '../../src/tasks/types.js'
 import { countingClock } from './counting-clock.js'
 
 export interface RoutedServer extends RunningServer {

@@ -2,8 +2,8 @@
  * Deterministic stand-in vectors: the same text gives the same unit vector in every fake (the in-memory
  * local model and the fake upstreams), so tests can tell which side answered only by headers.
  */
-import { rateLimited } from '../../src/errors.js'
-import type { LocalEmbeddings } from '../../src/tasks/types.js'
+import { rateLimited } from '../../src/core/errors.js'
+import type { LocalEmbeddings } from '../../src/core/local-embeddings.js'
 
 export function fakeVector(text: string, dimensions: number): number[] {
   let seed = 2166136261

@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { MODEL_NAME } from '../names.js'
+import { MODEL_NAME } from '../../lifecycle/model-names.js'
 import { alreadyPulled } from './already-pulled.js'
 import { downloadPart, type ProgressReporter } from './download.js'
 import { DTYPE_FILES, type Dtype } from './dtype.js'

@@ -1,6 +1,7 @@
 /** Claude through the Anthropic Messages API, translated to and from the OpenAI chat shapes. */
 
-import { childCancellation } from '../../cancellation.js'
+import { childCancellation } from '../../core/cancellation.js'
+import type { CallOptions, ChatCompletion, ChatRequest, ProviderV1 } from '../../core/provider.js'
 import {
   type FetchFunction,
   invalidResponse,
@@ -11,7 +12,6 @@ import {
   webFetch,
 } from '../provider-http.js'
 import { chatStreamOf } from '../provider-stream.js'
-import type { CallOptions, ChatCompletion, ChatRequest, ProviderV1 } from '../types.js'
 import { toAnthropicRequest } from './anthropic-request.js'
 import { fromAnthropicMessage } from './anthropic-response.js'
 import { anthropicChunks } from './anthropic-stream.js'

@@ -4,8 +4,9 @@
  * (Anthropic wants them alternating). `response_format` JSON is served by a forced tool whose input is
  * the JSON, which works on every Claude model; what cannot be translated is refused with a 400.
  */
+
+import type { ChatRequest } from '../../core/provider.js'
 import { ProviderError } from '../provider-error.js'
-import type { ChatRequest } from '../types.js'
 import type {
   AnthropicContentBlock,
   AnthropicMessageParam,

@@ -1,5 +1,5 @@
 /** Anthropic Messages answer → OpenAI chat completion: text, tool calls, stop reason and usage. */
-import type { ChatCompletion } from '../types.js'
+import type { ChatCompletion } from '../../core/provider.js'
 import { JSON_TOOL_NAME } from './anthropic-request.js'
 import type {
   AnthropicContentBlock,

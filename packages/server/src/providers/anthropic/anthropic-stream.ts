@@ -3,11 +3,11 @@
  * a body that closes before it was cut, and an `error` event is the upstream saying so.
  */
 
-import type { AbortSignalLike } from '../../cancellation.js'
+import type { AbortSignalLike } from '../../core/cancellation.js'
+import type { ChatChunk } from '../../core/provider.js'
 import { ProviderError } from '../provider-error.js'
 import { invalidResponse, type Upstream, type UpstreamResponse } from '../provider-http.js'
 import { readServerSentEvents } from '../provider-stream.js'
-import type { ChatChunk } from '../types.js'
 import { upstreamMessage } from '../upstream-text.js'
 import { JSON_TOOL_NAME } from './anthropic-request.js'
 import { finishReasonOf, usageOf } from './anthropic-response.js'

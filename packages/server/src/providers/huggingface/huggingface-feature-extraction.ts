@@ -4,9 +4,10 @@
  * route that falls back between the two stays in one space; `dimensions` truncates and renormalizes
  * the same way the local task does.
  */
+
+import type { CallOptions, EmbeddingsRequest, EmbeddingsResponse } from '../../core/provider.js'
 import { ProviderError } from '../provider-error.js'
 import { invalidResponse, postJson, readJsonBody, type Upstream } from '../provider-http.js'
-import type { CallOptions, EmbeddingsRequest, EmbeddingsResponse } from '../types.js'
 
 function truncate(vector: number[], dimensions: number | undefined): number[] {
   if (dimensions === undefined || dimensions >= vector.length) return vector

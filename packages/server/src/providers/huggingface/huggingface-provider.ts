@@ -2,9 +2,10 @@
  * Hugging Face Inference Providers: chat through the router's OpenAI-compatible endpoint, embeddings
  * through the feature-extraction pipeline. Both base URLs are options, so tests point them at loopback.
  */
+
+import type { ProviderV1 } from '../../core/provider.js'
 import { createOpenAICompatible } from '../openai-compatible/index.js'
 import { type FetchFunction, joinUrl, type Upstream, webFetch } from '../provider-http.js'
-import type { ProviderV1 } from '../types.js'
 import { featureExtraction } from './huggingface-feature-extraction.js'
 
 export interface HuggingFaceOptions {

@@ -4,10 +4,9 @@
  * their status; 429 (queue full) and 503 (the model is loading, unloaded or failed to load) let the
  * router fall back, and a route with nothing behind them answers that 503 (routing-failure.ts), not a 502.
  */
-import { ModelportError } from '../../errors.js'
-import type { LocalChat } from '../../tasks/chat/types.js'
-import type { LocalEmbeddings } from '../../tasks/types.js'
-import { ProviderError } from '../provider-error.js'
+import { ModelportError } from '../../core/errors.js'
+import type { LocalChat } from '../../core/local-chat.js'
+import type { LocalEmbeddings } from '../../core/local-embeddings.js'
 import type {
   CallOptions,
   ChatCompletion,
@@ -16,7 +15,8 @@ import type {
   EmbeddingsRequest,
   EmbeddingsResponse,
   ProviderV1,
-} from '../types.js'
+} from '../../core/provider.js'
+import { ProviderError } from '../provider-error.js'
 
 export interface LocalProviderOptions {
   embeddings?: LocalEmbeddings

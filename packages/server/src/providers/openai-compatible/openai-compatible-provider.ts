@@ -4,7 +4,15 @@
  * server does not know (tools, response_format, …) travel untouched.
  */
 
-import { childCancellation } from '../../cancellation.js'
+import { childCancellation } from '../../core/cancellation.js'
+import {
+  type CallOptions,
+  type ChatCompletion,
+  type ChatRequest,
+  type EmbeddingsResponse,
+  type ProviderV1,
+  upstreamText,
+} from '../../core/provider.js'
 import { decodeEmbedding } from '../embedding-base64.js'
 import {
   type FetchFunction,
@@ -19,14 +27,6 @@ import {
   webFetch,
 } from '../provider-http.js'
 import { chatStreamOf } from '../provider-stream.js'
-import {
-  type CallOptions,
-  type ChatCompletion,
-  type ChatRequest,
-  type EmbeddingsResponse,
-  type ProviderV1,
-  upstreamText,
-} from '../types.js'
 import { openAICompatibleChunks } from './openai-compatible-stream.js'
 
 export interface OpenAICompatibleOptions {

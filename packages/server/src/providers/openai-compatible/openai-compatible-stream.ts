@@ -3,11 +3,11 @@
  * it died midway, and that is an error, never a finished answer.
  */
 
-import type { AbortSignalLike } from '../../cancellation.js'
+import type { AbortSignalLike } from '../../core/cancellation.js'
+import type { ChatChunk } from '../../core/provider.js'
 import { ProviderError } from '../provider-error.js'
 import { invalidResponse, type Upstream, type UpstreamResponse } from '../provider-http.js'
 import { readServerSentEvents } from '../provider-stream.js'
-import type { ChatChunk } from '../types.js'
 import { upstreamMessage } from '../upstream-text.js'
 
 export async function* openAICompatibleChunks(

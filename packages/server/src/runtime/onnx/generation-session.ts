@@ -3,9 +3,12 @@
  * (running at once in the worker, then waiting in a queue, then refused with 429 and `Retry-After`),
  * streams each one's tokens, and cancels between steps. A worker that crashes fails only the
  * generations it held; the next generation starts a new one.
+ *
+ * Just over 300 lines: admission, streaming and cancellation share the worker's message protocol and
+ * the per-generation state it updates.
  */
 import { type ResourceLimits, Worker } from 'node:worker_threads'
-import { badRequest, rateLimited, unavailable } from '../../errors.js'
+import { badRequest, rateLimited, unavailable } from '../../core/errors.js'
 import { workerNice } from '../thread-priority.js'
 import { runningFromSource, threadStart } from '../worker-pool.js'
 import type {

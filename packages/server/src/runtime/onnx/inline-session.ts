@@ -4,7 +4,7 @@
  * worker thread for the rest. This folder is the only importer of onnxruntime-node.
  */
 import * as ort from 'onnxruntime-node'
-import { badRequest } from '../../errors.js'
+import { badRequest } from '../../core/errors.js'
 import type { RuntimeSettings } from '../settings.js'
 import type { Datatype, HostTensor, LoadedModel, TensorMetadata } from '../types.js'
 import { createOptimizedSession, type OptimizedModelCacheOptions } from './optimized-model-cache.js'

@@ -6,8 +6,8 @@
  */
 import { threadId, workerData } from 'node:worker_threads'
 import { move, transferableSymbol, valueSymbol } from 'piscina'
-import { errorFields } from '../../errors.js'
-import { checkOutputLimit } from '../../tensors/output-limit.js'
+import { errorFields } from '../../core/errors.js'
+import { checkOutputLimit } from '../output-limit.js'
 import type { RunTimes } from '../types.js'
 import { transferablesOf } from '../worker-pool.js'
 import { loadOnnxModel } from './inline-session.js'

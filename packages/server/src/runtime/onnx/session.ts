@@ -4,9 +4,10 @@
  */
 import { stat } from 'node:fs/promises'
 import { withBatching } from '../batcher.js'
+import type { Placement } from '../settings.js'
 import { type RuntimeSettings, resolveBatching } from '../settings.js'
 import { withShortRunsInline } from '../short-runs-inline.js'
-import type { LoadedModel, ModelLoader, Placement } from '../types.js'
+import type { LoadedModel, ModelLoader } from '../types.js'
 import { loadOnnxModel, type OnnxOptions } from './inline-session.js'
 import { loadWorkerModel } from './worker-session.js'
 

@@ -1,5 +1,5 @@
 /** What the event loop's thread and a model's worker threads say to each other. */
-import type { ErrorFields } from '../../errors.js'
+import type { ErrorFields } from '../../core/errors.js'
 import type { HostTensor, OutputLimit, RunTimes, TensorMetadata } from '../types.js'
 import type { OnnxOptions } from './inline-session.js'
 

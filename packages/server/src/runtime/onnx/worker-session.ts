@@ -10,7 +10,7 @@
  * model is disposed only once its runs have finished (the model's life cycle drains it first) and every
  * thread, a replacement too, has finished loading.
  */
-import { errorFromFields, unavailable } from '../../errors.js'
+import { errorFromFields, unavailable } from '../../core/errors.js'
 import type { HostTensor, LoadedModel, RunOptions } from '../types.js'
 import { runningFromSource, transferablesOf, workerPool } from '../worker-pool.js'
 import type { OnnxOptions } from './inline-session.js'

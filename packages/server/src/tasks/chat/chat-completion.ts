@@ -1,5 +1,5 @@
 /** The JSON answer of a chat completion, put together from its chunks. */
-import type { ChatChunk, ChatCompletion } from '../../providers/types.js'
+import type { ChatChunk, ChatCompletion } from '../../core/provider.js'
 import { type LogprobEntry, SYSTEM_FINGERPRINT, type Usage } from './chat-run.js'
 
 export async function collectCompletion(

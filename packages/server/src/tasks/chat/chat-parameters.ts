@@ -3,8 +3,8 @@
  * model cannot honour is a 400 that says so, never silently ignored.
  */
 import { randomInt } from 'node:crypto'
-import { badRequest } from '../../errors.js'
-import type { ChatRequest } from '../../providers/types.js'
+import { badRequest } from '../../core/errors.js'
+import type { ChatRequest } from '../../core/provider.js'
 import type { GrammarSpec, SamplingParameters } from '../../runtime/onnx/generation-protocol.js'
 import type { ChatModelSettings } from './chat-folder.js'
 

@@ -4,8 +4,8 @@
  * log probabilities and usage reported. The JSON answer is these chunks put together, so a stream and
  * a JSON answer to the same request (and seed) say the same.
  */
-import type { AbortSignalLike } from '../../cancellation.js'
-import type { ChatChunk } from '../../providers/types.js'
+import type { AbortSignalLike } from '../../core/cancellation.js'
+import type { ChatChunk } from '../../core/provider.js'
 import type { GenerationStream } from '../../runtime/onnx/generation-session.js'
 import type { ChatParameters } from './chat-parameters.js'
 import { StopMatcher } from './stop-matcher.js'

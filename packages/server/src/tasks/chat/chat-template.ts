@@ -3,8 +3,8 @@
  * transformers.js uses), so the prompt is the one the model was trained on.
  */
 import { Template } from '@huggingface/jinja'
-import { badRequest } from '../../errors.js'
-import type { ChatRequest } from '../../providers/types.js'
+import { badRequest } from '../../core/errors.js'
+import type { ChatRequest } from '../../core/provider.js'
 
 type Message = ChatRequest['messages'][number]
 

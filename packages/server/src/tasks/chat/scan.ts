@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { MODEL_NAME } from '../../models/names.js'
+import { MODEL_NAME } from '../../lifecycle/model-names.js'
 import { type ChatModelSettings, isChatFolder, readChatFolder } from './chat-folder.js'
 
 export interface ChatScan {

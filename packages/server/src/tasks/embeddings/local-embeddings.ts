@@ -4,11 +4,12 @@
  * and shortened to `dimensions` in input order.
  */
 
-import type { AbortSignalLike } from '../../cancellation.js'
-import { badRequest, unavailable } from '../../errors.js'
+import type { AbortSignalLike } from '../../core/cancellation.js'
+import { badRequest, unavailable } from '../../core/errors.js'
+import type { EmbedResult, LocalEmbeddings } from '../../core/local-embeddings.js'
 import type { EmbeddingsSettings } from '../../models/embeddings-settings.js'
-import type { ModelEntry, ModelRegistry } from '../../models/registry.js'
-import type { EmbedResult, LocalEmbeddings } from '../types.js'
+import type { ModelEntry } from '../../models/model-entry.js'
+import type { ModelRegistry } from '../../models/registry.js'
 import { declaredSize, type Plan, planFor } from './plan.js'
 import { normalize, shorten } from './pooling.js'
 import { runBatch } from './run-batch.js'

@@ -1,5 +1,5 @@
 /** How to feed one embeddings model: which output holds the vectors, and how long inputs may be. */
-import { unavailable } from '../../errors.js'
+import { unavailable } from '../../core/errors.js'
 import type { EmbeddingsSettings } from '../../models/embeddings-settings.js'
 import type { LoadedModel } from '../../runtime/types.js'
 import type { EmbeddingsTokenizer } from './tokenize.js'

@@ -5,7 +5,7 @@
  * the registry's models (in their own worker threads).
  */
 import { type MessagePort, workerData } from 'node:worker_threads'
-import { errorFields, errorFromFields } from '../../errors.js'
+import { errorFields, errorFromFields } from '../../core/errors.js'
 import type { HostTensor, LoadedModel, TensorMetadata } from '../../runtime/types.js'
 import { transferablesOf } from '../../runtime/worker-pool.js'
 import { type OcrModels, recognizeLines } from './pipeline.js'

@@ -13,7 +13,7 @@ import { withMargin } from './line-margin.js'
 import { float, runSingle } from './model-call.js'
 import { detectionInput, detectionSize, type LimitType } from './preprocess.js'
 import { inReadingOrder, type PageTurn, uprightPoint } from './reading-order.js'
-import { read } from './recognize.js'
+import { readTextLines } from './recognize.js'
 import type { OcrLine, Quad, RgbImage } from './types.js'
 
 export interface OcrModels {
@@ -178,7 +178,7 @@ export async function recognizeLines(
   // The margin helps the recognizer, not the classifier (which reads the bare line best).
   crops = crops.map((crop) => withMargin(crop, options.cropMargin))
   watch.lap('crop')
-  const texts = await read(crops, models.recognition, {
+  const texts = await readTextLines(crops, models.recognition, {
     classes: options.classes,
     recognitionBatch: options.recognitionBatch,
     recognitionColumns: options.recognitionColumns,

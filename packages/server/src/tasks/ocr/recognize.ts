@@ -46,7 +46,7 @@ export interface RecognizeOptions {
 }
 
 /** Text and confidence per crop, in crop order; up to `inFlight` runs at once (the runtime may overlap them). */
-export async function read(lines: RgbImage[], model: LoadedModel, options: RecognizeOptions) {
+export async function readTextLines(lines: RgbImage[], model: LoadedModel, options: RecognizeOptions) {
   const resize = options.resizeLine
   const texts: { text: string; confidence: number }[] = new Array(lines.length)
   const batches = aspectBatches(lines, options.recognitionBatch, options.recognitionColumns, (members) =>

@@ -2,7 +2,7 @@
  * `OcrService` over the model registry: the PP-OCR models by name (so a repository model of the same name
  * replaces a built-in), an injected image decoder, and the recognizer's dictionary.
  */
-import { ModelportError, unavailable } from '../../errors.js'
+import { ModelportError, unavailable } from '../../core/errors.js'
 import type { ModelRegistry } from '../../models/registry.js'
 import { ctcClasses } from './ctc-decode.js'
 import { type OcrModels, PIPELINE_DEFAULTS, type PipelineOptions, recognizeLines } from './pipeline.js'

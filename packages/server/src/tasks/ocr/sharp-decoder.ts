@@ -5,7 +5,7 @@
  * OpenCV-style bilinear gave 0.9% (the receipt photo 3.5% → 0%, the tall list 1.8% → 0%).
  */
 import sharp from 'sharp'
-import { badRequest, ModelportError, tooLarge } from '../../errors.js'
+import { badRequest, ModelportError, tooLarge } from '../../core/errors.js'
 import { SUPPORTED_FORMATS, sniffImageFormat } from './image-format.js'
 import type { ImageDecoder, RgbImage } from './types.js'
 

@@ -5,7 +5,7 @@
  * batching, statistics and rollouts.
  */
 import type { MessagePort } from 'node:worker_threads'
-import type { ErrorFields } from '../../errors.js'
+import type { ErrorFields } from '../../core/errors.js'
 import type { HostTensor, TensorMetadata } from '../../runtime/types.js'
 import type { OcrLine } from './types.js'
 

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
-import { errorFields, errorFromFields } from '../../errors.js'
+import { errorFields, errorFromFields } from '../../core/errors.js'
 import type { ModelRegistry } from '../../models/registry.js'
 import type { HostTensor, LoadedModel } from '../../runtime/types.js'
 import { runningFromSource, transferablesOf, workerPool } from '../../runtime/worker-pool.js'

@@ -1,6 +1,6 @@
 /** Voice activity detection: WAV bytes in, speech segments in seconds out. */
-import type { AbortSignalLike } from '../../cancellation.js'
-import { tooLarge } from '../../errors.js'
+import type { AbortSignalLike } from '../../core/cancellation.js'
+import { tooLarge } from '../../core/errors.js'
 import type { LoadedModel } from '../../runtime/types.js'
 import { MODEL_SAMPLE_RATE, resampleInBlocks } from './resample.js'
 import { type SegmentOptions, speechSegments } from './segments.js'

@@ -1,6 +1,6 @@
 /** Resampling to the 16 kHz that Silero VAD expects. */
 import waveResampler from 'wave-resampler'
-import { nextTurn } from '../../limits/next-turn.js'
+import { nextTurn } from '../../core/next-turn.js'
 
 // wave-resampler ships CommonJS; under Node's ESM loader its function sits on the default export.
 const { resample } = waveResampler

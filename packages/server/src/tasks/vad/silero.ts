@@ -2,8 +2,8 @@
  * Runs Silero VAD v5 over 16 kHz audio, one 512-sample window at a time. The model is recurrent: its
  * `state` output and the last 64 samples of each window (the context) feed the next window.
  */
-import type { AbortSignalLike } from '../../cancellation.js'
-import { unavailable } from '../../errors.js'
+import type { AbortSignalLike } from '../../core/cancellation.js'
+import { unavailable } from '../../core/errors.js'
 import type { HostTensor, LoadedModel } from '../../runtime/types.js'
 import { MODEL_SAMPLE_RATE } from './resample.js'
 

@@ -3,8 +3,8 @@
  * samples are read here rather than by its generic unpacker, which misreads WAVE_FORMAT_EXTENSIBLE floats.
  */
 import wavefile from 'wavefile'
-import { badRequest } from '../../errors.js'
-import { inSlices } from '../../limits/next-turn.js'
+import { badRequest } from '../../core/errors.js'
+import { inSlices } from '../../core/next-turn.js'
 
 // wavefile ships CommonJS; under Node's ESM loader its classes sit on the default export.
 const { WaveFile } = wavefile
