@@ -8,7 +8,23 @@
  * so a worker lowers itself before it loads anything: piscina does it for the pools (`niceIncrement`,
  * through @napi-rs/nice), `lowerThisThread` for threads started by hand. Elsewhere it does nothing.
  */
-import { nice } from '@napi-rs/nice'
+import { createRequire } from 'node:module'
+
+/**
+ * The binding's `nice(increment)`, loaded when first needed; null where its native module is not
+ * available for this platform (then threads keep the loop's priority, as piscina also does).
+ */
+let nice: ((increment: number) => number) | null | undefined
+function niceBinding(): ((increment: number) => number) | null {
+  if (nice === undefined) {
+    try {
+      nice = (createRequire(import.meta.url)('@napi-rs/nice') as { nice: (increment: number) => number }).nice
+    } catch {
+      nice = null
+    }
+  }
+  return nice
+}
 
 /** How much lower than the event loop model threads run by default, in nice steps. */
 export const DEFAULT_WORKER_NICE = 10
@@ -26,5 +42,5 @@ export function workerNice(env: Record<string, string | undefined> = process.env
 
 /** Lowers the calling thread (a worker's, never the event loop's) by `increment` nice steps. */
 export function lowerThisThread(increment: number): void {
-  if (increment > 0 && process.platform !== 'win32') nice(increment)
+  if (increment > 0 && process.platform !== 'win32') niceBinding()?.(increment)
 }

@@ -1,9 +1,11 @@
 /** Model threads run below the event loop's priority, so the loop is scheduled first when cores are busy. */
 import { readdirSync, readFileSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SIMPLENET_MODEL_PATH } from '../../scripts/simplenet.js'
 import { loadWorkerModel } from '../../src/runtime/onnx/session.js'
 import { workerNice } from '../../src/runtime/thread-priority.js'
+import { threadStart } from '../../src/runtime/worker-pool.js'
 
 /** The nice value of every thread of this process, by thread id. */
 function threadNices(): Map<number, number> {
@@ -58,6 +60,18 @@ describe.runIf(process.platform === 'linux')('model thread priority', () => {
     const same = await loadWorkerModel(SIMPLENET_MODEL_PATH)
     expect([...threadNices().values()].filter((n) => n !== 0).length).toBe(before)
     await same.dispose()
+  })
+
+  it('lowers a thread started by hand (the generation worker) with lowerThisThread', async () => {
+    const start = threadStart(new URL('./support/lower-self.ts', import.meta.url))
+    const worker = new Worker(start.file, { workerData: { ...start.data, nice: 7 } })
+    try {
+      const nice = await new Promise((done, fail) => worker.once('message', done).once('error', fail))
+      expect(nice).toBe(7)
+      expect(threadNices().get(process.pid)).toBe(0)
+    } finally {
+      await worker.terminate()
+    }
   })
 
   it('refuses a value outside 0-19 before any thread starts', async () => {
