@@ -22,6 +22,10 @@ import { decodeInputs, encodeResponse, type RequestHeader, selectOutputs } from 
 
 type Schemas = components['schemas']
 
+/** A handler's context on a model's path, the version optional: Hono infers both parameters from it. */
+// biome-ignore lint/suspicious/noExplicitAny: the app's environment is the caller's
+type ModelContext = Context<any, '/v2/models/:model/versions/:version?'>
+
 /**
  * A large JSON answer sent a piece at a time: each piece is encoded as it is read, so the event loop is
  * never held by one encoding of the whole text.
@@ -128,9 +132,9 @@ export function inferenceRoutes({
     c.req.header('inference-header-content-length') === undefined ? jsonLimit(c, next) : next()
   const tensorLimits = { maxElements: maxTensorElements, maxBytesElements }
   const admit = admitted(...admissions)
-  const metadata = (c: Context) => {
+  const metadata = (c: ModelContext) => {
     const { model, version } = c.req.param()
-    const entry = registry.entry(model as string)
+    const entry = registry.entry(model)
     const { model: loaded } = registry.ready(entry.name, version)
     const body: Schemas['ModelMetadata'] = {
       name: entry.name,
@@ -142,11 +146,11 @@ export function inferenceRoutes({
     return c.json(body)
   }
 
-  const ready = (c: Context) => {
+  const ready = (c: ModelContext) => {
     const { model, version } = c.req.param()
-    const entry = registry.version(model as string, version)
+    const entry = registry.version(model, version)
     const body: Schemas['ModelReadyResponse'] = {
-      name: model as string,
+      name: model,
       version: entry.version,
       // A version released when idle is ready: the next request loads it.
       ready: entry.accepting,
@@ -154,8 +158,8 @@ export function inferenceRoutes({
     return c.json(body, entry.accepting ? 200 : 503)
   }
 
-  const infer = async (c: Context) => {
-    const { model, version } = c.req.param() as { model: string; version?: string }
+  const infer = async (c: ModelContext) => {
+    const { model, version } = c.req.param()
     // Resolve the model before reading the body, so an unknown model is a 404 whatever was sent.
     const { entry, model: loaded } = registry.ready(model, version)
     const headerLength = c.req.header('inference-header-content-length')
